@@ -1,0 +1,40 @@
+import { CommodityEntity, CommodityUnitEntity, MarketPolicyEntity, ReferencePriceEntity } from './catalog.entity.js';
+import { OrganizationEntity, RegionEntity, UserEntity } from './identity.entity.js';
+import {
+  DemandLineEntity,
+  DemandRequestEntity,
+  MarketBatchEntity,
+  OfferEntity,
+  OfferEvaluationEntity,
+  StockLotEntity,
+} from './market.entity.js';
+import { OrderLineEntity, OrderNumberCounterEntity, PurchaseOrderEntity } from './orders.entity.js';
+import { AuditEntryEntity, IdempotencyRecordEntity, OutboxMessageEntity } from './platform.entity.js';
+
+export * from './catalog.entity.js';
+export * from './identity.entity.js';
+export * from './market.entity.js';
+export * from './orders.entity.js';
+export * from './platform.entity.js';
+
+export const ALL_ENTITIES = [
+  RegionEntity,
+  OrganizationEntity,
+  UserEntity,
+  CommodityEntity,
+  CommodityUnitEntity,
+  ReferencePriceEntity,
+  MarketPolicyEntity,
+  StockLotEntity,
+  DemandRequestEntity,
+  DemandLineEntity,
+  OfferEntity,
+  MarketBatchEntity,
+  OfferEvaluationEntity,
+  PurchaseOrderEntity,
+  OrderLineEntity,
+  OrderNumberCounterEntity,
+  OutboxMessageEntity,
+  IdempotencyRecordEntity,
+  AuditEntryEntity,
+];
