@@ -69,7 +69,10 @@ export interface EngineLot {
 export interface MarketRules {
   /** A line is split over at most this many offers. Default 3. */
   maxSuppliersPerLine: number;
-  /** Smallest award worth a delivery, by commodity code; absent = 0. */
+  /**
+   * Smallest award worth a delivery, by commodity code; absent = 0. One award per line may be
+   * smaller, and only if the line ends up completely covered (the delivery that completes it).
+   */
   minAwardMilli: Record<string, number>;
 }
 
@@ -78,6 +81,37 @@ export interface AwardInput {
   offers: EngineOffer[];
   lots: EngineLot[];
   rules: MarketRules;
+}
+
+/**
+ * How hard the engine may work on one component (one commodity's lots and lines that are linked
+ * by offers) before it gives up on the optimum and allocates that component with the v1 greedy,
+ * which never breaks a rule. Not market policy: an operational safety net.
+ */
+export interface AwardOptions {
+  /**
+   * Deterministic budget in work units (one unit = one arc scanned or one heap pop of the flow
+   * solver, summed over the LP solve and every repair round). Default 4,000,000 ≈ 200 ms on one
+   * core of the reference machine (2-core VM, Node 20); see bench/. Being a count and not a clock,
+   * the same input gives the same output on any machine.
+   */
+  workBudgetPerComponent?: number;
+  /**
+   * Optional wall-clock budget per component in milliseconds, checked as well as the work budget.
+   * Off by default because it makes the output depend on the machine's speed and load.
+   */
+  timeBudgetMsPerComponent?: number | null;
+  /** Re-solves with offending offers excluded before falling back to trimming. Default 6. */
+  maxRepairRounds?: number;
+}
+
+/** A later round for lines that lost their supplier (a cooperative declined, a delivery failed). */
+export interface ReawardInput extends AwardInput {
+  /**
+   * Cooperatives left out of this round (typically the one that declined): their offers and lots
+   * are dropped before evaluation, as if the caller had filtered them.
+   */
+  excludeCooperativeIds?: readonly string[];
 }
 
 /** Why an offer is not considered at all. Checked in this order; the first failing reason wins. */
@@ -89,7 +123,7 @@ export type InvalidReason =
   | 'COMMODITY_MISMATCH'
   | 'UNKNOWN_LINE';
 
-/** Why a valid offer got nothing. */
+/** Why a valid offer got nothing (the facts behind each are in the explanation). */
 export type UnawardedReason = 'LINE_FILLED' | 'STOCK_ALREADY_AWARDED' | 'SUPPLIER_CAP' | 'BELOW_MIN_AWARD';
 
 /**
@@ -130,6 +164,36 @@ export interface LineOutcome {
   awardedMilli: number;
 }
 
+/**
+ * Which algorithm produced the allocation:
+ * - `exact`: the LP optimum (min-cost flow) already kept the split rules, so it is optimal;
+ * - `repaired`: the LP optimum broke a split rule on some line; offending awards were excluded and
+ *   the flow re-solved (then trimmed and topped up if needed). Feasible, `lpBound` bounds the gap;
+ * - `greedy-fallback`: at least one component ran out of budget and was allocated by the v1 greedy;
+ * - `greedy`: the whole batch was allocated by the v1 greedy (`evaluateBatchGreedy`, kept for
+ *   comparison).
+ */
+export type AwardPath = 'exact' | 'repaired' | 'greedy-fallback' | 'greedy';
+
+/** What the optimiser did; absent on `greedy` results. Deterministic (no clock readings). */
+export interface SolverReport {
+  /** Independent sub-problems: one commodity's lots and lines connected by valid offers. */
+  components: number;
+  exactComponents: number;
+  repairedComponents: number;
+  fallbackComponents: number;
+  /** Re-solves done by the repair, over all components. */
+  repairRounds: number;
+  /**
+   * Objective (same formula as `AwardResult.objective`) of the LP relaxation without the split
+   * rules: no allocation of this batch can score higher. Null when a component ran out of budget
+   * before its LP finished.
+   */
+  lpBound: number | null;
+  /** Work units spent (see `AwardOptions.workBudgetPerComponent`). */
+  work: number;
+}
+
 export interface AwardResult {
   engineVersion: string;
   /** Sorted by lineId, then rank; invalid offers last on their line, by id. */
@@ -138,12 +202,24 @@ export interface AwardResult {
   allocations: Allocation[];
   /** Sorted by lineId. */
   lines: LineOutcome[];
-  path: 'greedy';
+  path: AwardPath;
   /**
    * How good the award is, to compare allocation strategies on the same batch:
-   * Σ over lines of 1e6 · awarded/demanded + Σ over the line's allocations of
-   * (quantity/demanded) · offer total. The score part of a line is at most 1, so filling
-   * demand always outweighs scoring better.
+   *
+   *   objective = 1e6 · Σ_lines awarded/demanded  +  Σ_allocations (quantity/demanded of its line) · offer total
+   *
+   * The first sum (coverage: each line counts by the share of it that is covered, so a small
+   * line counts as much as a big one) is what the engine maximises first; the second (each
+   * line's covered share weighted by the scores of the offers covering it, at most 1 per line)
+   * breaks ties between allocations of equal coverage. For lines up to 1,000 base units the
+   * weighted sum orders allocations exactly as that lexicographic rule does.
    */
   objective: number;
+  /** Present on optimiser results (`evaluateBatch`, `reaward`). */
+  solver?: SolverReport;
+  /**
+   * `reaward` only: offers left out before evaluation (excluded cooperatives, lines with nothing
+   * left to award), sorted. They have no evaluation in this result.
+   */
+  skippedOfferIds?: string[];
 }

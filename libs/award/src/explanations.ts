@@ -129,29 +129,58 @@ export function explainRankedOffer(facts: RankedOfferFacts): Explanation {
 function unawardedWhy(decision: Exclude<AllocationDecision, { kind: 'AWARDED' }>, unit: string): Explanation {
   switch (decision.kind) {
     case 'LINE_FILLED':
-      return {
-        en: 'line already filled by higher-ranked offers',
-        id: 'kebutuhan sudah terpenuhi oleh penawaran berperingkat lebih tinggi',
-      };
-    case 'SUPPLIER_CAP':
-      return {
-        en: `the kitchen takes at most ${decision.maxSuppliers} suppliers per line and higher-ranked offers took those places`,
-        id: `dapur menerima paling banyak ${decision.maxSuppliers} pemasok per kebutuhan dan tempat itu sudah diisi penawaran berperingkat lebih tinggi`,
-      };
-    case 'STOCK_ALREADY_AWARDED':
-      return decision.takenBy === 'OTHER_LINE'
+      return decision.by === 'HIGHER_RANKED'
         ? {
-            en: 'stock in this lot was already awarded to an earlier-posted line',
-            id: 'stok di lot ini sudah diberikan ke kebutuhan yang diajukan lebih dulu',
+            en: 'line already filled by higher-ranked offers',
+            id: 'kebutuhan sudah terpenuhi oleh penawaran berperingkat lebih tinggi',
           }
         : {
-            en: 'stock in this lot was already awarded to your higher-ranked offer on this line',
-            id: 'stok di lot ini sudah diberikan ke penawaran Anda yang berperingkat lebih tinggi pada kebutuhan ini',
+            en: 'line already filled by other offers',
+            id: 'kebutuhan sudah terpenuhi oleh penawaran lain',
           };
+    case 'SUPPLIER_CAP':
+      return decision.byHigherRanked
+        ? {
+            en: `the kitchen takes at most ${decision.maxSuppliers} suppliers per line and higher-ranked offers took those places`,
+            id: `dapur menerima paling banyak ${decision.maxSuppliers} pemasok per kebutuhan dan tempat itu sudah diisi penawaran berperingkat lebih tinggi`,
+          }
+        : {
+            en: `the kitchen takes at most ${decision.maxSuppliers} suppliers per line and those places went to other offers`,
+            id: `dapur menerima paling banyak ${decision.maxSuppliers} pemasok per kebutuhan dan tempat itu sudah diberikan ke penawaran lain`,
+          };
+    case 'STOCK_ALREADY_AWARDED':
+      return stockTakenWhy(decision.takenBy);
     case 'BELOW_MIN_AWARD':
       return {
         en: `only ${formatQuantity(decision.possibleMilli, unit, 'en')} could be awarded, below the minimum award of ${formatQuantity(decision.minimumMilli, unit, 'en')} for this commodity`,
         id: `hanya ${formatQuantity(decision.possibleMilli, unit, 'id')} yang bisa diberikan, di bawah minimum ${formatQuantity(decision.minimumMilli, unit, 'id')} untuk komoditas ini`,
+      };
+  }
+}
+
+function stockTakenWhy(
+  takenBy: Extract<AllocationDecision, { kind: 'STOCK_ALREADY_AWARDED' }>['takenBy'],
+): Explanation {
+  switch (takenBy) {
+    case 'EARLIER_LINE':
+      return {
+        en: 'stock in this lot was already awarded to an earlier-posted line',
+        id: 'stok di lot ini sudah diberikan ke kebutuhan yang diajukan lebih dulu',
+      };
+    case 'OTHER_LINE':
+      return {
+        en: 'stock in this lot was already awarded to other lines, where it covers more of the demand or scores higher',
+        id: 'stok di lot ini sudah diberikan ke kebutuhan lain, yang dengan stok itu lebih banyak terpenuhi atau berskor lebih tinggi',
+      };
+    case 'SAME_LINE':
+      return {
+        en: 'stock in this lot was already awarded to your higher-ranked offer on this line',
+        id: 'stok di lot ini sudah diberikan ke penawaran Anda yang berperingkat lebih tinggi pada kebutuhan ini',
+      };
+    case 'SAME_LINE_OTHER':
+      return {
+        en: 'stock in this lot was already awarded to your other offer on this line',
+        id: 'stok di lot ini sudah diberikan ke penawaran Anda yang lain pada kebutuhan ini',
       };
   }
 }
@@ -161,7 +190,9 @@ export function formatQuantity(milli: number, unit: string, lang: Lang): string 
   const sign = milli < 0 ? '-' : '';
   const abs = Math.abs(milli);
   const whole = groupThousands(String(Math.floor(abs / 1000)), lang === 'en' ? ',' : '.');
-  const fraction = String(abs % 1000).padStart(3, '0').replace(/0+$/, '');
+  const fraction = String(abs % 1000)
+    .padStart(3, '0')
+    .replace(/0+$/, '');
   const decimal = lang === 'en' ? '.' : ',';
   return `${sign}${whole}${fraction ? decimal + fraction : ''} ${unit}`;
 }

@@ -6,12 +6,33 @@ export type AllocationDecision =
   | {
       kind: 'AWARDED';
       quantityMilli: number;
-      /** What stopped the award at this quantity: the offer itself, what the line still needed, or the lot. */
+      /**
+       * What stopped the award at this quantity: the offer itself, what the line still needed
+       * after its other awards, or what the lot still held after its other awards.
+       */
       limitedBy: 'OFFER' | 'LINE_NEED' | 'LOT_STOCK';
     }
-  | { kind: 'LINE_FILLED' }
-  | { kind: 'SUPPLIER_CAP'; maxSuppliers: number }
-  | { kind: 'STOCK_ALREADY_AWARDED'; takenBy: 'OTHER_LINE' | 'SAME_LINE' }
+  | {
+      kind: 'LINE_FILLED';
+      /** HIGHER_RANKED: every offer awarded on the line ranks above this one. */
+      by: 'HIGHER_RANKED' | 'OTHER_OFFERS';
+    }
+  | {
+      kind: 'SUPPLIER_CAP';
+      maxSuppliers: number;
+      /** Every offer holding a place ranks above this one. */
+      byHigherRanked: boolean;
+    }
+  | {
+      kind: 'STOCK_ALREADY_AWARDED';
+      /**
+       * EARLIER_LINE: greedy v1 served an earlier-posted line first. OTHER_LINE: the optimiser
+       * gave the lot to other lines, where it covers more demand or scores higher. SAME_LINE:
+       * to the cooperative's higher-ranked offer on this line; SAME_LINE_OTHER: to its other
+       * (not higher-ranked) offer on this line.
+       */
+      takenBy: 'EARLIER_LINE' | 'OTHER_LINE' | 'SAME_LINE' | 'SAME_LINE_OTHER';
+    }
   | { kind: 'BELOW_MIN_AWARD'; possibleMilli: number; minimumMilli: number };
 
 export interface GreedyResult {
@@ -22,7 +43,8 @@ export interface GreedyResult {
 }
 
 /**
- * Greedy v1: lines are served in the order they were posted; each line takes its offers best
+ * Greedy v1 (engine version greedy-1; now the fallback of the optimiser and the baseline of the
+ * benchmark): lines are served in the order they were posted; each line takes its offers best
  * rank first, each as much as it can give, until the line is filled. A lot offered to several
  * lines is drawn down as it goes, so it is never promised twice.
  *
@@ -53,17 +75,21 @@ export function allocateGreedy(
 
       // Line-wide reasons first: they would stop any offer, not only this one.
       if (need === 0) {
-        decisions.set(offer.id, { kind: 'LINE_FILLED' });
+        decisions.set(offer.id, { kind: 'LINE_FILLED', by: 'HIGHER_RANKED' });
         continue;
       }
       if (suppliers >= rules.maxSuppliersPerLine) {
-        decisions.set(offer.id, { kind: 'SUPPLIER_CAP', maxSuppliers: rules.maxSuppliersPerLine });
+        decisions.set(offer.id, {
+          kind: 'SUPPLIER_CAP',
+          maxSuppliers: rules.maxSuppliersPerLine,
+          byHigherRanked: true,
+        });
         continue;
       }
       if (left === 0) {
         // Valid offers have stock at the start of the batch, so earlier awards took it.
         const takers = linesDrawingOnLot.get(offer.stockLotId);
-        const takenBy = takers && [...takers].some((id) => id !== line.id) ? 'OTHER_LINE' : 'SAME_LINE';
+        const takenBy = takers && [...takers].some((id) => id !== line.id) ? 'EARLIER_LINE' : 'SAME_LINE';
         decisions.set(offer.id, { kind: 'STOCK_ALREADY_AWARDED', takenBy });
         continue;
       }
@@ -75,7 +101,8 @@ export function allocateGreedy(
       }
 
       // Said in the explanation when the offer is not taken in full.
-      const limitedBy = quantityMilli === offer.quantityMilli ? 'OFFER' : quantityMilli === need ? 'LINE_NEED' : 'LOT_STOCK';
+      const limitedBy =
+        quantityMilli === offer.quantityMilli ? 'OFFER' : quantityMilli === need ? 'LINE_NEED' : 'LOT_STOCK';
       need -= quantityMilli;
       suppliers += 1;
       lotLeft.set(offer.stockLotId, left - quantityMilli);

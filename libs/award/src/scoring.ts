@@ -83,7 +83,10 @@ export function reliabilityScore(history: EngineOffer['reliability']): number {
 export function rankLineOffers(line: EngineLine, validOffers: readonly EngineOffer[]): RankedOffer[] {
   if (validOffers.length === 0) return [];
 
-  const lowestPrice = validOffers.reduce((low, o) => (o.unitPrice < low ? o.unitPrice : low), validOffers[0].unitPrice);
+  const lowestPrice = validOffers.reduce(
+    (low, o) => (o.unitPrice < low ? o.unitPrice : low),
+    validOffers[0].unitPrice,
+  );
   const distances = validOffers.map((o) => scoredDistanceKm(o, line));
   const knownDistances = distances.filter((d): d is number => d !== null);
   const nearest = knownDistances.length > 0 ? Math.min(...knownDistances) : null;

@@ -32,7 +32,11 @@ export class DomainError extends Error {
   }
 
   static notFound(what: string, whatId: string, details?: Record<string, unknown>): DomainError {
-    return new DomainError('NOT_FOUND', { en: `${what} not found`, id: `${whatId} tidak ditemukan` }, details);
+    return new DomainError(
+      'NOT_FOUND',
+      { en: `${what} not found`, id: `${whatId} tidak ditemukan` },
+      details,
+    );
   }
 
   static conflict(en: string, id: string, details?: Record<string, unknown>): DomainError {

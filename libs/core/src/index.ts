@@ -6,3 +6,4 @@ export * from './quantity.js';
 export * from './region-code.js';
 export * from './rupiah.js';
 export * from './time.js';
+export * from './state-machine.js';

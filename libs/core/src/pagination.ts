@@ -34,7 +34,9 @@ export function decodeCursor(text: string): Cursor {
   } catch {
     // fall through to the error below
   }
-  throw DomainError.badInput('after is not a valid cursor', 'after bukan kursor yang valid', { field: 'after' });
+  throw DomainError.badInput('after is not a valid cursor', 'after bukan kursor yang valid', {
+    field: 'after',
+  });
 }
 
 export function pageRequest(first: number | null | undefined, after: string | null | undefined): PageRequest {

@@ -15,11 +15,9 @@ export function quantityToMilli(value: number, field = 'quantity', allowZero = f
     throw DomainError.badInput(`${field} must be a number`, `${field} harus berupa angka`, { field });
   }
   if (value < 0 || (!allowZero && value === 0)) {
-    throw DomainError.badInput(
-      `${field} must be greater than zero`,
-      `${field} harus lebih besar dari nol`,
-      { field },
-    );
+    throw DomainError.badInput(`${field} must be greater than zero`, `${field} harus lebih besar dari nol`, {
+      field,
+    });
   }
   if (Number(value.toFixed(3)) !== value) {
     throw DomainError.badInput(

@@ -31,7 +31,12 @@ export function addDays(localDate: string, days: number): string {
 }
 
 /** The instant of hh:mm local time on a local date in the given zone. */
-export function localTimeToInstant(localDate: string, hour: number, minute: number, timeZone?: string | null): Date {
+export function localTimeToInstant(
+  localDate: string,
+  hour: number,
+  minute: number,
+  timeZone?: string | null,
+): Date {
   const offset = zoneOffsetHours(timeZone);
   const [y, m, d] = localDate.split('-').map(Number) as [number, number, number];
   return new Date(Date.UTC(y, m - 1, d, hour - offset, minute));

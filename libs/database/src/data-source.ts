@@ -5,7 +5,10 @@ import { MIGRATIONS } from './migrations/index.js';
 import { SnakeNamingStrategy } from './naming.strategy.js';
 
 /** One definition of the database connection, used by the apps, scripts and tests. */
-export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+export function dataSourceOptions(
+  databaseUrl: string,
+  overrides: Partial<DataSourceOptions> = {},
+): DataSourceOptions {
   return {
     type: 'postgres',
     url: databaseUrl,
@@ -23,6 +26,9 @@ export function dataSourceOptions(databaseUrl: string, overrides: Partial<DataSo
   } as DataSourceOptions;
 }
 
-export function createDataSource(databaseUrl: string, overrides: Partial<DataSourceOptions> = {}): DataSource {
+export function createDataSource(
+  databaseUrl: string,
+  overrides: Partial<DataSourceOptions> = {},
+): DataSource {
   return new DataSource(dataSourceOptions(databaseUrl, overrides));
 }

@@ -1,4 +1,13 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { RUPIAH_COLUMN } from '../column-types.js';
 import { RegionEntity } from './identity.entity.js';
 
@@ -98,4 +107,3 @@ export class MarketPolicyEntity {
   @Column({ type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
 }
-

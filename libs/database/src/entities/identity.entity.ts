@@ -11,9 +11,21 @@ import {
   type Relation,
 } from 'typeorm';
 
-export const ORGANIZATION_KINDS = ['KITCHEN', 'COOPERATIVE', 'CITY_OFFICE', 'TRADE_CENTER', 'CONSIGNOR'] as const;
+export const ORGANIZATION_KINDS = [
+  'KITCHEN',
+  'COOPERATIVE',
+  'CITY_OFFICE',
+  'TRADE_CENTER',
+  'CONSIGNOR',
+] as const;
 export type OrganizationKind = (typeof ORGANIZATION_KINDS)[number];
-export const ROLES = ['KITCHEN_MANAGER', 'COOPERATIVE_OPERATOR', 'CITY_COORDINATOR', 'TRADE_CENTER_OFFICER', 'ADMIN'] as const;
+export const ROLES = [
+  'KITCHEN_MANAGER',
+  'COOPERATIVE_OPERATOR',
+  'CITY_COORDINATOR',
+  'TRADE_CENTER_OFFICER',
+  'ADMIN',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 @Entity('region')

@@ -1,4 +1,9 @@
-import { CommodityEntity, CommodityUnitEntity, MarketPolicyEntity, ReferencePriceEntity } from './catalog.entity.js';
+import {
+  CommodityEntity,
+  CommodityUnitEntity,
+  MarketPolicyEntity,
+  ReferencePriceEntity,
+} from './catalog.entity.js';
 import { OrganizationEntity, RegionEntity, UserEntity } from './identity.entity.js';
 import {
   DemandLineEntity,

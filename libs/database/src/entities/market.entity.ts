@@ -16,7 +16,8 @@ import { OrganizationEntity } from './identity.entity.js';
 
 export type StockSource = 'OWN' | 'CONSIGNMENT' | 'BUMN';
 export type DemandStatus = 'OPEN' | 'EVALUATING' | 'AWARDED' | 'PARTIALLY_AWARDED' | 'UNFILLED' | 'CANCELLED';
-export type OfferStatus = 'SUBMITTED' | 'WITHDRAWN' | 'AWARDED' | 'PARTIALLY_AWARDED' | 'NOT_AWARDED' | 'INVALID';
+export type OfferStatus =
+  'SUBMITTED' | 'WITHDRAWN' | 'AWARDED' | 'PARTIALLY_AWARDED' | 'NOT_AWARDED' | 'INVALID';
 export type BatchStatus = 'PENDING' | 'EVALUATED';
 
 @Entity('stock_lot')
@@ -175,6 +176,11 @@ export class DemandLineEntity {
 }
 
 @Entity('offer')
+// One standing offer per lot and line: to change it, withdraw and offer again.
+@Index('UQ_offer_standing_per_lot_and_line', ['demandLineId', 'stockLotId'], {
+  unique: true,
+  where: `status = 'SUBMITTED'`,
+})
 @Index(['cooperativeId', 'createdAt'])
 @Index(['demandLineId', 'status'])
 @Check('CHK_offer_quantity', 'quantity > 0')

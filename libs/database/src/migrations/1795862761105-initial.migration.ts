@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
-export class Initial1795862275876 implements MigrationInterface {
-  name = 'Initial1795862275876';
+export class Initial1795862761105 implements MigrationInterface {
+  name = 'Initial1795862761105';
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(`CREATE TABLE "region" ("code" character varying(20) NOT NULL, "name" character varying(120) NOT NULL, "level" character varying(20) NOT NULL, "parent_code" character varying(20), "time_zone" character varying(40), "price_zone" integer, CONSTRAINT "PK_74f7723fdff738f92929c0056cb" PRIMARY KEY ("code"))`);
@@ -29,6 +29,7 @@ export class Initial1795862275876 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX "IDX_cb0ca5f07190ad91041ef254fe" ON "offer"  ("stock_lot_id") `);
     await queryRunner.query(`CREATE INDEX "IDX_112a545b2a74674bc8e1fd0c27" ON "offer"  ("demand_line_id", "status") `);
     await queryRunner.query(`CREATE INDEX "IDX_161e75ba9a260767c3514a4d2d" ON "offer"  ("cooperative_id", "created_at") `);
+    await queryRunner.query(`CREATE UNIQUE INDEX "UQ_offer_standing_per_lot_and_line" ON "offer"  ("demand_line_id", "stock_lot_id") WHERE status = 'SUBMITTED'`);
     await queryRunner.query(`CREATE TABLE "market_batch" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "market_code" character varying(20) NOT NULL, "delivery_date" date NOT NULL, "closes_at" TIMESTAMP WITH TIME ZONE NOT NULL, "status" character varying(20) NOT NULL, "engine_version" character varying(40), "input_hash" character varying(64), "solver_status" character varying(40), "objective" double precision, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "evaluated_at" TIMESTAMP WITH TIME ZONE, CONSTRAINT "PK_2890f83a88211d59201be2675ee" PRIMARY KEY ("id"))`);
     await queryRunner.query(`CREATE UNIQUE INDEX "IDX_77a6397d979fa5033255957c0f" ON "market_batch"  ("market_code", "delivery_date", "closes_at") `);
     await queryRunner.query(`CREATE TABLE "offer_evaluation" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "batch_id" uuid NOT NULL, "offer_id" uuid NOT NULL, "demand_line_id" uuid NOT NULL, "valid" boolean NOT NULL, "invalid_reason" character varying(40), "unawarded_reason" character varying(40), "price_score" double precision NOT NULL, "quality_score" double precision NOT NULL, "distance_score" double precision NOT NULL, "reliability_score" double precision NOT NULL, "total" double precision NOT NULL, "rank" integer NOT NULL, "awarded_quantity" numeric(14,3) NOT NULL, "explanation_en" text NOT NULL, "explanation_id" text NOT NULL, CONSTRAINT "PK_91c435c2ce0eb8de108c94291a0" PRIMARY KEY ("id"))`);
@@ -132,6 +133,7 @@ export class Initial1795862275876 implements MigrationInterface {
     await queryRunner.query(`DROP TABLE "offer_evaluation"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_77a6397d979fa5033255957c0f"`);
     await queryRunner.query(`DROP TABLE "market_batch"`);
+    await queryRunner.query(`DROP INDEX "public"."UQ_offer_standing_per_lot_and_line"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_161e75ba9a260767c3514a4d2d"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_112a545b2a74674bc8e1fd0c27"`);
     await queryRunner.query(`DROP INDEX "public"."IDX_cb0ca5f07190ad91041ef254fe"`);

@@ -1,0 +1,101 @@
+import { Logger } from '@nestjs/common';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { DomainError } from '../../../../libs/core/src/domain-error.js';
+
+const logger = new Logger('GraphQLErrors');
+
+const INPUT_VALUE_PATTERNS = [
+  /Expected value of type/i,
+  /got invalid value/i,
+  /of required type/i,
+  /Expected type/i,
+];
+
+/**
+ * The one place that turns failures into GraphQL errors: a stable extensions.code, a message
+ * a person can act on in English (message) and Bahasa Indonesia (extensions.messages.id),
+ * and never a stack trace or SQL for anything unexpected.
+ */
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof DomainError || (original as Error | undefined)?.name === 'DomainError') {
+    const domain = original as DomainError;
+    return {
+      message: domain.messages.en,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: domain.code, messages: domain.messages, ...domain.details },
+    };
+  }
+  const httpStatus = httpStatusOf(original);
+  if (httpStatus === 400) {
+    const message = httpMessageOf(original);
+    return {
+      message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        messages: { en: message, id: `Masukan tidak valid: ${message}` },
+      },
+    };
+  }
+  const driverCode = (original as { driverError?: { code?: string } } | undefined)?.driverError?.code;
+  if (driverCode === '22P02') {
+    // Postgres could not read a value as its type: in practice an id that is not a UUID.
+    return {
+      message: 'An id in the request is not valid',
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: {
+        code: 'BAD_USER_INPUT',
+        messages: { en: 'An id in the request is not valid', id: 'Ada id yang tidak valid dalam permintaan' },
+      },
+    };
+  }
+  const code = formatted.extensions?.['code'];
+  if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT') {
+    const isValueError =
+      code === 'BAD_USER_INPUT' ||
+      (original as { extensions?: { code?: string } } | undefined)?.extensions?.code === 'BAD_USER_INPUT' ||
+      INPUT_VALUE_PATTERNS.some((pattern) => pattern.test(formatted.message));
+    if (isValueError) {
+      return {
+        ...formatted,
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          messages: { en: formatted.message, id: `Masukan tidak valid: ${formatted.message}` },
+        },
+      };
+    }
+    return formatted;
+  }
+  if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR') return formatted;
+  logger.error(original instanceof Error ? (original.stack ?? original.message) : String(original));
+  return {
+    message: 'Something went wrong on our side; nothing was changed by the failed part. Please try again.',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: {
+      code: 'INTERNAL_SERVER_ERROR',
+      messages: {
+        en: 'Something went wrong on our side; please try again.',
+        id: 'Terjadi kesalahan di sistem kami; silakan coba lagi.',
+      },
+    },
+  };
+}
+
+function httpStatusOf(error: unknown): number | null {
+  const candidate = error as { getStatus?: () => number } | undefined;
+  return typeof candidate?.getStatus === 'function' ? candidate.getStatus() : null;
+}
+
+function httpMessageOf(error: unknown): string {
+  const response = (error as { getResponse?: () => unknown }).getResponse?.();
+  const message = (response as { message?: unknown } | undefined)?.message;
+  if (Array.isArray(message)) return message.join('; ');
+  if (typeof message === 'string') return message;
+  return (error as Error).message;
+}

@@ -1,0 +1,99 @@
+import DataLoader from 'dataloader';
+import type { CatalogService } from '../../../../libs/catalog/src/catalog.service.js';
+import type { IdentityService } from '../../../../libs/identity/src/identity.service.js';
+import type { MarketService } from '../../../../libs/market/src/market.service.js';
+import type { OrdersService } from '../../../../libs/orders/src/orders.service.js';
+import type { EvaluationReadService } from '../../../../libs/market/src/evaluation-read.service.js';
+import type {
+  CommodityEntity,
+  DemandLineEntity,
+  DemandRequestEntity,
+  OfferEntity,
+  OfferEvaluationEntity,
+  OrderLineEntity,
+  OrganizationEntity,
+  PurchaseOrderEntity,
+  StockLotEntity,
+  UserEntity,
+} from '../../../../libs/database/src/entities/index.js';
+
+function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | Error)[] {
+  const map = new Map(rows.map((row) => [keyOf(row), row]));
+  return keys.map((key) => map.get(key) ?? new Error(`Not found: ${String(key)}`));
+}
+
+function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[][] {
+  const map = new Map<K, V[]>();
+  for (const row of rows) map.set(keyOf(row), [...(map.get(keyOf(row)) ?? []), row]);
+  return keys.map((key) => map.get(key) ?? []);
+}
+
+export interface LoaderServices {
+  identity: IdentityService;
+  catalog: CatalogService;
+  market: MarketService;
+  orders: OrdersService;
+  evaluations: EvaluationReadService;
+}
+
+/** Fresh per request: batching within one query, no cache shared between users. */
+export function createLoaders(services: LoaderServices) {
+  const { identity, catalog, market, orders, evaluations } = services;
+  return {
+    organization: new DataLoader<string, OrganizationEntity>(async (ids) =>
+      byKey(ids, await identity.organizationsByIds(ids), (row) => row.id),
+    ),
+    user: new DataLoader<string, UserEntity>(async (ids) =>
+      byKey(ids, await identity.usersByIds(ids), (row) => row.id),
+    ),
+    commodity: new DataLoader<string, CommodityEntity>(async (codes) =>
+      byKey(codes, await catalog.commoditiesByCodes(codes), (row) => row.code),
+    ),
+    demand: new DataLoader<string, DemandRequestEntity>(async (ids) =>
+      byKey(ids, await market.demandsByIds(ids), (row) => row.id),
+    ),
+    demandLine: new DataLoader<string, DemandLineEntity>(async (ids) =>
+      byKey(ids, await market.linesByIds(ids), (row) => row.id),
+    ),
+    linesOfDemand: new DataLoader<string, DemandLineEntity[]>(async (ids) =>
+      groupBy(ids, await market.linesByDemandIds(ids), (row) => row.demandId),
+    ),
+    offer: new DataLoader<string, OfferEntity>(async (ids) =>
+      byKey(ids, await market.offersByIds(ids), (row) => row.id),
+    ),
+    stockLot: new DataLoader<string, StockLotEntity>(async (ids) =>
+      byKey(ids, await market.stockLotsByIds(ids), (row) => row.id),
+    ),
+    /** Offer counts per line, all cooperatives (kitchens and coordinators). */
+    offerCount: new DataLoader<string, number>(async (ids) => {
+      const counts = await market.offerCountsByLineIds(ids, null);
+      return ids.map((id) => counts.get(id) ?? 0);
+    }),
+    /** Offer counts per line for one cooperative: its own. Key: `${cooperativeId}/${lineId}`. */
+    ownOfferCount: new DataLoader<string, number>(async (keys) => {
+      const cooperativeId = keys[0]!.split('/')[0]!;
+      const lineIds = keys.map((key) => key.split('/')[1]!);
+      const counts = await market.offerCountsByLineIds(lineIds, cooperativeId);
+      return lineIds.map((id) => counts.get(id) ?? 0);
+    }),
+    evaluationsOfLine: new DataLoader<string, OfferEvaluationEntity[]>(async (ids) =>
+      groupBy(ids, await evaluations.evaluationsByLineIds(ids), (row) => row.demandLineId),
+    ),
+    evaluationOfOffer: new DataLoader<string, OfferEvaluationEntity | null>(async (ids) => {
+      const rows = await evaluations.evaluationsByOfferIds(ids);
+      const map = new Map(rows.map((row) => [row.offerId, row]));
+      return ids.map((id) => map.get(id) ?? null);
+    }),
+    awardsOfLine: new DataLoader<string, OrderLineEntity[]>(async (ids) =>
+      groupBy(ids, await orders.awardsByDemandLineIds(ids), (row) => row.demandLineId),
+    ),
+    order: new DataLoader<string, PurchaseOrderEntity>(async (ids) =>
+      byKey(ids, await orders.ordersByIds(ids), (row) => row.id),
+    ),
+    linesOfOrder: new DataLoader<string, OrderLineEntity[]>(async (ids) =>
+      groupBy(ids, await orders.linesByOrderIds(ids), (row) => row.orderId),
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

@@ -1,0 +1,227 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTimeScalar, LocalDateScalar, RupiahScalar } from './scalars.js';
+import {
+  DemandStatus,
+  OfferStatus,
+  OrderStatus,
+  OrganizationKind,
+  QualityGrade,
+  Role,
+  StockSource,
+} from './enums.js';
+
+// GraphQL shapes of the public contract. They are not the TypeORM entities: properties
+// without @Field carry the ids that field resolvers load through per-request DataLoaders.
+
+@ObjectType('Organization')
+export class OrganizationType {
+  @Field(() => ID) id: string;
+  @Field() name: string;
+  @Field(() => OrganizationKind) kind: OrganizationKind;
+  @Field() regionCode: string;
+  @Field(() => Float, { nullable: true }) latitude: number | null;
+  @Field(() => Float, { nullable: true }) longitude: number | null;
+  @Field() suspended: boolean;
+}
+
+@ObjectType('User')
+export class UserType {
+  @Field(() => ID) id: string;
+  @Field() email: string;
+  @Field() name: string;
+  @Field(() => Role) role: Role;
+  organizationId: string | null;
+}
+
+@ObjectType('AuthPayload')
+export class AuthPayloadType {
+  @Field() accessToken: string;
+  @Field(() => UserType) user: UserType;
+}
+
+@ObjectType('Commodity')
+export class CommodityType {
+  @Field() code: string;
+  @Field() name: string;
+  @Field() nameId: string;
+  @Field() category: string;
+  @Field() baseUnit: string;
+}
+
+@ObjectType('ReferencePrice')
+export class ReferencePriceType {
+  @Field(() => RupiahScalar) unitPrice: bigint;
+  @Field() regionCode: string;
+  @Field(() => LocalDateScalar) validFrom: string;
+  @Field() source: string;
+  commodityCode: string;
+}
+
+@ObjectType('StockLot')
+export class StockLotType {
+  @Field(() => ID) id: string;
+  @Field(() => Float, { description: "In the commodity's base unit" }) quantity: number;
+  @Field(() => Float, { description: 'Quantity minus what awards have reserved' }) availableQuantity: number;
+  @Field(() => QualityGrade) grade: QualityGrade;
+  @Field(() => StockSource) source: StockSource;
+  @Field(() => RupiahScalar, { nullable: true }) unitCost: bigint | null;
+  @Field(() => LocalDateScalar, { nullable: true }) expiresOn: string | null;
+  cooperativeId: string;
+  commodityCode: string;
+  consignorId: string | null;
+  marketCode: string;
+}
+
+@ObjectType('ScoringWeights')
+export class ScoringWeightsType {
+  @Field(() => Float) price: number;
+  @Field(() => Float) quality: number;
+  @Field(() => Float) distance: number;
+  @Field(() => Float) reliability: number;
+}
+
+@ObjectType('DemandRequest')
+export class DemandRequestType {
+  @Field(() => ID) id: string;
+  @Field(() => DemandStatus) status: DemandStatus;
+  @Field(() => LocalDateScalar) deliveryDate: string;
+  @Field(() => DateTimeScalar) biddingClosesAt: Date;
+  @Field(() => DateTimeScalar, { description: 'When goods must be at the kitchen' }) deliverBy: Date;
+  @Field(() => ScoringWeightsType) weights: ScoringWeightsType;
+  @Field(() => String, { nullable: true }) note: string | null;
+  kitchenId: string;
+  marketCode: string;
+  replacesId: string | null;
+}
+
+@ObjectType('DemandLine')
+export class DemandLineType {
+  @Field(() => ID) id: string;
+  @Field(() => Float) quantity: number;
+  @Field(() => RupiahScalar, { nullable: true }) maxUnitPrice: bigint | null;
+  @Field(() => QualityGrade, { nullable: true }) minGrade: QualityGrade | null;
+  @Field(() => Float) awardedQuantity: number;
+  demandId: string;
+  commodityCode: string;
+}
+
+@ObjectType('Offer')
+export class OfferType {
+  @Field(() => ID) id: string;
+  @Field(() => Float) quantity: number;
+  @Field(() => QualityGrade) grade: QualityGrade;
+  @Field(() => OfferStatus) status: OfferStatus;
+  demandLineId: string;
+  demandId: string;
+  cooperativeId: string;
+  stockLotId: string;
+  unitPriceValue: bigint;
+  submittedAt: Date;
+}
+
+@ObjectType('OfferEvaluation')
+export class OfferEvaluationType {
+  @Field() valid: boolean;
+  @Field(() => String, { nullable: true }) invalidReason: string | null;
+  @Field(() => Float) priceScore: number;
+  @Field(() => Float) qualityScore: number;
+  @Field(() => Float) distanceScore: number;
+  @Field(() => Float) reliabilityScore: number;
+  @Field(() => Float) total: number;
+  @Field(() => Int) rank: number;
+  @Field(() => Float) awardedQuantity: number;
+  @Field({ description: 'Why this offer got what it got, in words a cooperative understands' })
+  explanation: string;
+  @Field({ description: 'The same explanation in Bahasa Indonesia' }) explanationId: string;
+  offerId: string;
+  demandLineId: string;
+}
+
+@ObjectType('Award')
+export class AwardType {
+  @Field(() => ID) id: string;
+  @Field(() => Float) quantity: number;
+  @Field(() => RupiahScalar) unitPrice: bigint;
+  offerId: string;
+  orderId: string;
+}
+
+@ObjectType('OrderLine')
+export class OrderLineType {
+  @Field(() => ID) id: string;
+  @Field(() => Float) quantity: number;
+  @Field(() => RupiahScalar) unitPrice: bigint;
+  @Field(() => Float, { nullable: true }) acceptedQuantity: number | null;
+  @Field(() => Float, { nullable: true }) rejectedQuantity: number | null;
+  @Field(() => String, { nullable: true }) rejectionReason: string | null;
+  commodityCode: string;
+  stockLotId: string;
+  orderId: string;
+}
+
+@ObjectType('PurchaseOrder')
+export class PurchaseOrderType {
+  @Field(() => ID) id: string;
+  @Field() number: string;
+  @Field(() => OrderStatus) status: OrderStatus;
+  @Field(() => LocalDateScalar) deliveryDate: string;
+  @Field(() => RupiahScalar) total: bigint;
+  @Field(() => DateTimeScalar, { nullable: true }) dispatchedAt: Date | null;
+  @Field(() => DateTimeScalar, { nullable: true }) receivedAt: Date | null;
+  @Field(() => DateTimeScalar) deliverBy: Date;
+  kitchenId: string;
+  cooperativeId: string;
+  demandId: string;
+}
+
+@ObjectType('CommodityFulfilment')
+export class CommodityFulfilmentType {
+  @Field(() => Float) demandedQuantity: number;
+  @Field(() => Float) awardedQuantity: number;
+  @Field(() => Float) receivedQuantity: number;
+  @Field(() => RupiahScalar, { nullable: true }) averageUnitPrice: bigint | null;
+  @Field(() => RupiahScalar, { nullable: true }) referenceUnitPrice: bigint | null;
+  @Field(() => RupiahScalar) spend: bigint;
+  commodityCode: string;
+}
+
+@ObjectType('CooperativeFulfilment')
+export class CooperativeFulfilmentType {
+  @Field(() => Float) awardedQuantity: number;
+  @Field(() => Float) receivedQuantity: number;
+  @Field(() => Float) rejectionRate: number;
+  @Field(() => RupiahScalar) revenue: bigint;
+  cooperativeId: string;
+}
+
+@ObjectType('FulfilmentReport')
+export class FulfilmentReportType {
+  @Field() regionCode: string;
+  @Field(() => LocalDateScalar) from: string;
+  @Field(() => LocalDateScalar) to: string;
+  @Field(() => Float) demandedQuantity: number;
+  @Field(() => Float) awardedQuantity: number;
+  @Field(() => Float) receivedQuantity: number;
+  @Field(() => Float, { description: 'Accepted on receipt / demanded' }) fillRate: number;
+  @Field(() => Float) onTimeRate: number;
+  @Field(() => Float) rejectionRate: number;
+  @Field(() => RupiahScalar) spend: bigint;
+  @Field(() => RupiahScalar, { description: 'What the same goods cost at reference prices' })
+  spendAtReference: bigint;
+  @Field(() => [CommodityFulfilmentType]) byCommodity: CommodityFulfilmentType[];
+  @Field(() => [CooperativeFulfilmentType]) byCooperative: CooperativeFulfilmentType[];
+}
+
+@ObjectType('CommodityMinimum')
+export class CommodityMinimumType {
+  @Field(() => Float) quantity: number;
+  commodityCode: string;
+}
+
+@ObjectType('MarketPolicy')
+export class MarketPolicyType {
+  @Field() regionCode: string;
+  @Field(() => Int) maxSuppliersPerLine: number;
+  @Field(() => ScoringWeightsType) defaultWeights: ScoringWeightsType;
+  @Field(() => [CommodityMinimumType]) minAwardQuantities: CommodityMinimumType[];
+}

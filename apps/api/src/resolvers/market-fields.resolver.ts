@@ -1,0 +1,221 @@
+import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { DomainError } from '../../../../libs/core/src/domain-error.js';
+import { requireActor } from '../../../../libs/identity/src/actor.js';
+import { coordinates } from '../../../../libs/identity/src/actor.js';
+import { MarketService } from '../../../../libs/market/src/market.service.js';
+import {
+  canSeeOffer,
+  canSeeOfferPrice,
+  isEvaluated,
+  visibleEvaluations,
+} from '../../../../libs/market/src/sealed-bids.js';
+import type { GqlContext } from '../graphql/context.js';
+import {
+  toAward,
+  toCommodity,
+  toDemand,
+  toDemandLine,
+  toEvaluation,
+  toOffer,
+  toOrder,
+  toOrganization,
+  toStockLot,
+} from '../graphql/mappers.js';
+import { RupiahScalar } from '../graphql/scalars.js';
+import {
+  AwardType,
+  CommodityType,
+  DemandLineType,
+  DemandRequestType,
+  OfferEvaluationType,
+  OfferType,
+  OrganizationType,
+  PurchaseOrderType,
+  StockLotType,
+} from '../graphql/types.js';
+
+const sealed = () =>
+  DomainError.forbidden(
+    'Offers are sealed: only the offering cooperative sees this before evaluation',
+    'Penawaran tertutup: hanya koperasi penawar yang dapat melihatnya sebelum evaluasi',
+  );
+
+@Resolver(() => StockLotType)
+export class StockLotFieldsResolver {
+  @ResolveField('cooperative', () => OrganizationType)
+  async cooperative(@Parent() lot: StockLotType, @Context() ctx: GqlContext) {
+    return toOrganization(await ctx.loaders.organization.load(lot.cooperativeId));
+  }
+
+  @ResolveField('commodity', () => CommodityType)
+  async commodity(@Parent() lot: StockLotType, @Context() ctx: GqlContext) {
+    return toCommodity(await ctx.loaders.commodity.load(lot.commodityCode));
+  }
+
+  @ResolveField('consignor', () => OrganizationType, { nullable: true })
+  async consignor(@Parent() lot: StockLotType, @Context() ctx: GqlContext) {
+    return lot.consignorId ? toOrganization(await ctx.loaders.organization.load(lot.consignorId)) : null;
+  }
+
+  @ResolveField('unitCost', () => RupiahScalar, {
+    nullable: true,
+    description:
+      'What the cooperative owes the consignor/BUMN per unit; shown to the cooperative and coordinators',
+  })
+  unitCost(@Parent() lot: StockLotType, @Context() ctx: GqlContext): bigint | null {
+    const actor = requireActor(ctx.actor);
+    return actor.organizationId === lot.cooperativeId || coordinates(actor, lot.marketCode)
+      ? lot.unitCost
+      : null;
+  }
+}
+
+@Resolver(() => DemandRequestType)
+export class DemandFieldsResolver {
+  constructor(private readonly market: MarketService) {}
+
+  @ResolveField('kitchen', () => OrganizationType)
+  async kitchen(@Parent() demand: DemandRequestType, @Context() ctx: GqlContext) {
+    return toOrganization(await ctx.loaders.organization.load(demand.kitchenId));
+  }
+
+  @ResolveField('lines', () => [DemandLineType])
+  async lines(@Parent() demand: DemandRequestType, @Context() ctx: GqlContext) {
+    return (await ctx.loaders.linesOfDemand.load(demand.id)).map(toDemandLine);
+  }
+
+  @ResolveField('replaces', () => DemandRequestType, { nullable: true })
+  async replaces(@Parent() demand: DemandRequestType, @Context() ctx: GqlContext) {
+    return demand.replacesId ? toDemand(await this.market.demand(ctx.actor, demand.replacesId)) : null;
+  }
+}
+
+@Resolver(() => DemandLineType)
+export class DemandLineFieldsResolver {
+  @ResolveField('demand', () => DemandRequestType)
+  async demand(@Parent() line: DemandLineType, @Context() ctx: GqlContext) {
+    return toDemand(await ctx.loaders.demand.load(line.demandId));
+  }
+
+  @ResolveField('commodity', () => CommodityType)
+  async commodity(@Parent() line: DemandLineType, @Context() ctx: GqlContext) {
+    return toCommodity(await ctx.loaders.commodity.load(line.commodityCode));
+  }
+
+  @ResolveField('offerCount', () => Int, {
+    description: 'Kitchen and coordinators: all standing offers; a cooperative: its own',
+  })
+  async offerCount(@Parent() line: DemandLineType, @Context() ctx: GqlContext): Promise<number> {
+    const actor = requireActor(ctx.actor);
+    if (actor.role === 'COOPERATIVE_OPERATOR')
+      return ctx.loaders.ownOfferCount.load(`${actor.organizationId}/${line.id}`);
+    return ctx.loaders.offerCount.load(line.id);
+  }
+
+  @ResolveField('evaluations', () => [OfferEvaluationType], {
+    description: 'Empty until evaluated; a cooperative sees only its own',
+  })
+  async evaluations(@Parent() line: DemandLineType, @Context() ctx: GqlContext) {
+    const actor = requireActor(ctx.actor);
+    const demand = await ctx.loaders.demand.load(line.demandId);
+    const evaluations = await ctx.loaders.evaluationsOfLine.load(line.id);
+    const offers = new Map(
+      (await ctx.loaders.offer.loadMany(evaluations.map((e) => e.offerId))).flatMap((o) =>
+        o instanceof Error ? [] : [[o.id, o] as const],
+      ),
+    );
+    return visibleEvaluations(actor, demand, evaluations, (id) => offers.get(id)).map((e) =>
+      toEvaluation(e, ctx.locale),
+    );
+  }
+
+  @ResolveField('awards', () => [AwardType], { description: 'A cooperative sees only its own awards' })
+  async awards(@Parent() line: DemandLineType, @Context() ctx: GqlContext) {
+    const actor = requireActor(ctx.actor);
+    const demand = await ctx.loaders.demand.load(line.demandId);
+    const awards = await ctx.loaders.awardsOfLine.load(line.id);
+    if (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode))
+      return awards.map(toAward);
+    const offers = await ctx.loaders.offer.loadMany(awards.map((a) => a.offerId));
+    return awards
+      .filter((_, index) => {
+        const offer = offers[index];
+        return !(offer instanceof Error) && offer?.cooperativeId === actor.organizationId;
+      })
+      .map(toAward);
+  }
+}
+
+@Resolver(() => OfferType)
+export class OfferFieldsResolver {
+  @ResolveField('unitPrice', () => RupiahScalar)
+  async unitPrice(@Parent() offer: OfferType, @Context() ctx: GqlContext): Promise<bigint> {
+    const actor = requireActor(ctx.actor);
+    const [entity, demand] = await Promise.all([
+      ctx.loaders.offer.load(offer.id),
+      ctx.loaders.demand.load(offer.demandId),
+    ]);
+    if (!canSeeOfferPrice(actor, entity, demand)) throw sealed();
+    return offer.unitPriceValue;
+  }
+
+  @ResolveField('line', () => DemandLineType)
+  async line(@Parent() offer: OfferType, @Context() ctx: GqlContext) {
+    return toDemandLine(await ctx.loaders.demandLine.load(offer.demandLineId));
+  }
+
+  @ResolveField('cooperative', () => OrganizationType)
+  async cooperative(@Parent() offer: OfferType, @Context() ctx: GqlContext) {
+    return toOrganization(await ctx.loaders.organization.load(offer.cooperativeId));
+  }
+
+  @ResolveField('stockLot', () => StockLotType)
+  async stockLot(@Parent() offer: OfferType, @Context() ctx: GqlContext) {
+    const actor = requireActor(ctx.actor);
+    const [entity, demand] = await Promise.all([
+      ctx.loaders.offer.load(offer.id),
+      ctx.loaders.demand.load(offer.demandId),
+    ]);
+    if (!canSeeOffer(actor, entity, demand)) throw sealed();
+    return toStockLot(await ctx.loaders.stockLot.load(offer.stockLotId));
+  }
+}
+
+@Resolver(() => OfferEvaluationType)
+export class EvaluationFieldsResolver {
+  @ResolveField('offer', () => OfferType)
+  async offer(@Parent() evaluation: OfferEvaluationType, @Context() ctx: GqlContext) {
+    return toOffer(await ctx.loaders.offer.load(evaluation.offerId));
+  }
+
+  @ResolveField('winningUnitPrice', () => RupiahScalar, {
+    nullable: true,
+    description:
+      'The unit price of the best-ranked awarded offer on the line (null when nothing was awarded)',
+  })
+  async winningUnitPrice(
+    @Parent() evaluation: OfferEvaluationType,
+    @Context() ctx: GqlContext,
+  ): Promise<bigint | null> {
+    const demandLine = await ctx.loaders.demandLine.load(evaluation.demandLineId);
+    const demand = await ctx.loaders.demand.load(demandLine.demandId);
+    if (!isEvaluated(demand)) return null;
+    const winner = (await ctx.loaders.evaluationsOfLine.load(evaluation.demandLineId))
+      .filter((e) => e.valid && e.awardedQuantity > 0)
+      .sort((a, b) => a.rank - b.rank)[0];
+    return winner ? (await ctx.loaders.offer.load(winner.offerId)).unitPrice : null;
+  }
+}
+
+@Resolver(() => AwardType)
+export class AwardFieldsResolver {
+  @ResolveField('offer', () => OfferType)
+  async offer(@Parent() award: AwardType, @Context() ctx: GqlContext) {
+    return toOffer(await ctx.loaders.offer.load(award.offerId));
+  }
+
+  @ResolveField('order', () => PurchaseOrderType)
+  async order(@Parent() award: AwardType, @Context() ctx: GqlContext) {
+    return toOrder(await ctx.loaders.order.load(award.orderId));
+  }
+}

@@ -1,0 +1,42 @@
+import { Logger } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import type { Job } from 'bullmq';
+import { MarketEvaluationService } from '../../../libs/market/src/market-evaluation.service.js';
+import { MarketService } from '../../../libs/market/src/market.service.js';
+import {
+  JOB_CLOSE_BIDDING,
+  JOB_EVALUATE_MARKET,
+  MARKET_QUEUE,
+  type CloseBiddingPayload,
+  type EvaluateMarketPayload,
+} from '../../../libs/jobs/src/job-types.js';
+
+/** One handler per job name; each calls one service method. Unknown jobs fail loudly. */
+@Processor(MARKET_QUEUE)
+export class MarketProcessor extends WorkerHost {
+  private readonly logger = new Logger(MarketProcessor.name);
+
+  constructor(
+    private readonly market: MarketService,
+    private readonly evaluation: MarketEvaluationService,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    switch (job.name) {
+      case JOB_CLOSE_BIDDING:
+        return this.market.closeDueDemand((job.data as CloseBiddingPayload).demandId);
+      case JOB_EVALUATE_MARKET:
+        return this.evaluation.evaluateBatch((job.data as EvaluateMarketPayload).batchId);
+      default:
+        this.logger.error(`No handler for job ${job.name} (${job.id})`);
+        throw new Error(`No handler for job ${job.name}`);
+    }
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, error: Error): void {
+    this.logger.warn(`Job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`);
+  }
+}

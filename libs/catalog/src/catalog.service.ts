@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { DomainError } from '../../core/src/domain-error.js';
+import { marketCodeOf } from '../../core/src/region-code.js';
+import type { Actor } from '../../identity/src/actor.js';
+import { requireActor, requireCoordinatorOf } from '../../identity/src/actor.js';
+import { appendAudit } from '../../database/src/audit.js';
+import {
+  CommodityEntity,
+  CommodityUnitEntity,
+  MarketPolicyEntity,
+  ReferencePriceEntity,
+} from '../../database/src/entities/catalog.entity.js';
+import { RegionEntity } from '../../database/src/entities/identity.entity.js';
+import { normaliseWeights, DEFAULT_WEIGHTS, type Weights } from './weights.js';
+import { quantityToMilli } from '../../core/src/quantity.js';
+
+export const DEFAULT_MAX_SUPPLIERS_PER_LINE = 3;
+
+export interface MarketPolicy {
+  regionCode: string;
+  maxSuppliersPerLine: number;
+  defaultWeights: Weights;
+  minAwardMilli: Record<string, number>;
+}
+
+export interface MarketPolicyChange {
+  regionCode: string;
+  maxSuppliersPerLine?: number | null;
+  defaultWeights?: Weights | null;
+  minAwardQuantities?: { commodityCode: string; quantity: number }[] | null;
+}
+
+@Injectable()
+export class CatalogService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async commodities(): Promise<CommodityEntity[]> {
+    return this.dataSource.getRepository(CommodityEntity).find({ order: { category: 'ASC', code: 'ASC' } });
+  }
+
+  async commoditiesByCodes(codes: readonly string[]): Promise<CommodityEntity[]> {
+    return this.dataSource.getRepository(CommodityEntity).findBy({ code: In([...codes]) });
+  }
+
+  async unitsOf(commodityCode: string): Promise<CommodityUnitEntity[]> {
+    return this.dataSource.getRepository(CommodityUnitEntity).findBy({ commodityCode });
+  }
+
+  async region(code: string): Promise<RegionEntity | null> {
+    return this.dataSource.getRepository(RegionEntity).findOneBy({ code });
+  }
+
+  /**
+   * Reference prices that apply in a region: the newest per commodity, taken from the region
+   * itself or the nearest enclosing region that has one (a ward inherits its city's prices).
+   */
+  async referencePrices(actor: Actor | null, regionCode: string): Promise<ReferencePriceEntity[]> {
+    requireActor(actor);
+    const region = await this.region(regionCode);
+    if (!region) {
+      throw DomainError.badInput(
+        `Unknown region code ${regionCode}`,
+        `Kode wilayah ${regionCode} tidak dikenal`,
+        {
+          field: 'regionCode',
+        },
+      );
+    }
+    return this.referencePricesOn(regionCode, null);
+  }
+
+  /** Same rule, on a given date (null: today and any future-dated prices excluded by validFrom <= date). */
+  async referencePricesOn(regionCode: string, onDate: string | null): Promise<ReferencePriceEntity[]> {
+    const chain = regionChain(regionCode);
+    const rows = await this.dataSource
+      .getRepository(ReferencePriceEntity)
+      .createQueryBuilder('price')
+      .where('price.region_code IN (:...chain)', { chain })
+      .andWhere(onDate ? 'price.valid_from <= :onDate' : 'TRUE', { onDate })
+      .orderBy('price.commodity_code')
+      .addOrderBy('length(price.region_code)', 'DESC')
+      .addOrderBy('price.valid_from', 'DESC')
+      .getMany();
+    const newestPerCommodity = new Map<string, ReferencePriceEntity>();
+    for (const row of rows)
+      if (!newestPerCommodity.has(row.commodityCode)) newestPerCommodity.set(row.commodityCode, row);
+    return [...newestPerCommodity.values()];
+  }
+
+  async marketPolicy(actor: Actor | null, regionCode: string): Promise<MarketPolicy> {
+    requireActor(actor);
+    return this.policyOf(marketCodeOf(regionCode));
+  }
+
+  /** The rules the award engine applies in a market; defaults where the city set nothing. */
+  async policyOf(marketCode: string): Promise<MarketPolicy> {
+    const row = await this.dataSource.getRepository(MarketPolicyEntity).findOneBy({ regionCode: marketCode });
+    if (!row) {
+      return {
+        regionCode: marketCode,
+        maxSuppliersPerLine: DEFAULT_MAX_SUPPLIERS_PER_LINE,
+        defaultWeights: { ...DEFAULT_WEIGHTS },
+        minAwardMilli: {},
+      };
+    }
+    return {
+      regionCode: marketCode,
+      maxSuppliersPerLine: row.maxSuppliersPerLine,
+      defaultWeights: {
+        price: row.weightPrice,
+        quality: row.weightQuality,
+        distance: row.weightDistance,
+        reliability: row.weightReliability,
+      },
+      minAwardMilli: row.minAwardMilli,
+    };
+  }
+
+  async updateMarketPolicy(actor: Actor | null, change: MarketPolicyChange): Promise<MarketPolicy> {
+    const marketCode = marketCodeOf(change.regionCode);
+    if (!(await this.region(marketCode))) {
+      throw DomainError.badInput(
+        `Unknown region code ${change.regionCode}`,
+        `Kode wilayah ${change.regionCode} tidak dikenal`,
+        { field: 'regionCode' },
+      );
+    }
+    const signedIn = requireCoordinatorOf(actor, marketCode);
+    const current = await this.policyOf(marketCode);
+    const next: MarketPolicy = { ...current, minAwardMilli: { ...current.minAwardMilli } };
+    if (change.maxSuppliersPerLine !== undefined && change.maxSuppliersPerLine !== null) {
+      if (
+        !Number.isInteger(change.maxSuppliersPerLine) ||
+        change.maxSuppliersPerLine < 1 ||
+        change.maxSuppliersPerLine > 20
+      ) {
+        throw DomainError.badInput(
+          'maxSuppliersPerLine must be a whole number from 1 to 20',
+          'maxSuppliersPerLine harus bilangan bulat 1 sampai 20',
+          { field: 'maxSuppliersPerLine' },
+        );
+      }
+      next.maxSuppliersPerLine = change.maxSuppliersPerLine;
+    }
+    if (change.defaultWeights) next.defaultWeights = normaliseWeights(change.defaultWeights);
+    if (change.minAwardQuantities) {
+      if (change.minAwardQuantities.length > 200) {
+        throw DomainError.badInput(
+          'At most 200 minimums at once',
+          'Paling banyak 200 batas minimum sekaligus',
+        );
+      }
+      const codes = change.minAwardQuantities.map((m) => m.commodityCode);
+      const known = new Set((await this.commoditiesByCodes(codes)).map((c) => c.code));
+      for (const minimum of change.minAwardQuantities) {
+        if (!known.has(minimum.commodityCode)) {
+          throw DomainError.badInput(
+            `Unknown commodity ${minimum.commodityCode}`,
+            `Komoditas ${minimum.commodityCode} tidak dikenal`,
+            { field: 'commodityCode' },
+          );
+        }
+        const milli = quantityToMilli(minimum.quantity, 'minAwardQuantities.quantity', true);
+        if (milli === 0) delete next.minAwardMilli[minimum.commodityCode];
+        else next.minAwardMilli[minimum.commodityCode] = milli;
+      }
+    }
+    await this.dataSource.transaction(async (manager) => {
+      await manager.upsert(
+        MarketPolicyEntity,
+        {
+          regionCode: marketCode,
+          maxSuppliersPerLine: next.maxSuppliersPerLine,
+          weightPrice: next.defaultWeights.price,
+          weightQuality: next.defaultWeights.quality,
+          weightDistance: next.defaultWeights.distance,
+          weightReliability: next.defaultWeights.reliability,
+          minAwardMilli: next.minAwardMilli,
+          updatedAt: new Date(),
+        },
+        ['regionCode'],
+      );
+      await appendAudit(manager, {
+        actorUserId: signedIn.userId,
+        action: 'marketPolicy.updated',
+        entityType: 'MarketPolicy',
+        entityId: '00000000-0000-0000-0000-000000000000',
+        regionCode: marketCode,
+        before: { ...current },
+        after: { ...next },
+      });
+    });
+    return next;
+  }
+}
+
+/** 35.72.01.1001 -> [35.72.01.1001, 35.72.01, 35.72, 35] */
+function regionChain(code: string): string[] {
+  const parts = code.split('.');
+  return parts.map((_, index) => parts.slice(0, parts.length - index).join('.'));
+}

@@ -1,0 +1,263 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { DomainError } from '../../core/src/domain-error.js';
+import type { Page, PageRequest } from '../../core/src/pagination.js';
+import { appendAudit } from '../../database/src/audit.js';
+import {
+  OrganizationEntity,
+  RegionEntity,
+  UserEntity,
+  type OrganizationKind,
+  type Role,
+} from '../../database/src/entities/identity.entity.js';
+import { paginate } from '../../database/src/paginate.js';
+import { coordinates, requireActor, requireRole, type Actor } from './actor.js';
+import { hashPassword, verifyPassword } from './password.js';
+import { TokenService } from './token.service.js';
+
+/** Which organisation kind each role acts for. */
+const ROLE_ORGANIZATION_KIND: Record<Role, OrganizationKind | null> = {
+  KITCHEN_MANAGER: 'KITCHEN',
+  COOPERATIVE_OPERATOR: 'COOPERATIVE',
+  CITY_COORDINATOR: 'CITY_OFFICE',
+  TRADE_CENTER_OFFICER: 'TRADE_CENTER',
+  ADMIN: null,
+};
+
+export interface RegisterOrganizationInput {
+  name: string;
+  kind: OrganizationKind;
+  regionCode: string;
+  latitude?: number | null;
+  longitude?: number | null;
+}
+
+export interface CreateUserInput {
+  email: string;
+  name: string;
+  role: Role;
+  organizationId: string;
+  password: string;
+}
+
+// A fixed hash to compare against when the e-mail is unknown, so timing does not reveal accounts.
+const UNKNOWN_USER_HASH =
+  'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
+
+@Injectable()
+export class IdentityService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async login(email: string, password: string): Promise<{ accessToken: string; user: UserEntity }> {
+    const user = await this.dataSource
+      .getRepository(UserEntity)
+      .findOne({ where: { email: email.trim().toLowerCase() }, relations: { organization: true } });
+    const ok = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
+    if (!user || !ok) {
+      throw new DomainError('UNAUTHENTICATED', {
+        en: 'E-mail or password is wrong',
+        id: 'E-mail atau kata sandi salah',
+      });
+    }
+    const actor: Actor = {
+      userId: user.id,
+      role: user.role,
+      organizationId: user.organizationId,
+      organizationKind: user.organization?.kind ?? null,
+      regionCode: user.organization?.regionCode ?? null,
+    };
+    return { accessToken: this.tokens.sign(actor), user };
+  }
+
+  async me(actor: Actor | null): Promise<UserEntity> {
+    const signedIn = requireActor(actor);
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: signedIn.userId });
+    if (!user) throw DomainError.unauthenticated();
+    return user;
+  }
+
+  /** The public directory: names, kinds, regions and locations are public by design. */
+  async organizations(
+    actor: Actor | null,
+    filter: { kind?: OrganizationKind | null; regionCode?: string | null },
+    page: PageRequest,
+  ): Promise<Page<OrganizationEntity>> {
+    requireActor(actor);
+    const query = this.dataSource.getRepository(OrganizationEntity).createQueryBuilder('org');
+    if (filter.kind) query.andWhere('org.kind = :kind', { kind: filter.kind });
+    if (filter.regionCode) {
+      query.andWhere('(org.region_code = :region OR org.region_code LIKE :regionPrefix)', {
+        region: filter.regionCode,
+        regionPrefix: `${filter.regionCode}.%`,
+      });
+    }
+    return paginate(query, { column: 'org.created_at', id: 'org.id', direction: 'DESC' }, page);
+  }
+
+  async organizationsByIds(ids: readonly string[]): Promise<OrganizationEntity[]> {
+    return this.dataSource.getRepository(OrganizationEntity).findBy({ id: In([...ids]) });
+  }
+
+  async usersByIds(ids: readonly string[]): Promise<UserEntity[]> {
+    return this.dataSource.getRepository(UserEntity).findBy({ id: In([...ids]) });
+  }
+
+  async registerOrganization(
+    actor: Actor | null,
+    input: RegisterOrganizationInput,
+  ): Promise<OrganizationEntity> {
+    const signedIn = requireRole(actor, 'ADMIN', 'CITY_COORDINATOR');
+    const name = input.name.trim();
+    if (name.length < 3 || name.length > 200) {
+      throw DomainError.badInput('name must be 3 to 200 characters', 'nama harus 3 sampai 200 karakter', {
+        field: 'name',
+      });
+    }
+    const region = await this.dataSource.getRepository(RegionEntity).findOneBy({ code: input.regionCode });
+    if (!region) {
+      throw DomainError.badInput(
+        `Unknown region code ${input.regionCode}`,
+        `Kode wilayah ${input.regionCode} tidak dikenal`,
+        { field: 'regionCode' },
+      );
+    }
+    if (!coordinates(signedIn, input.regionCode)) {
+      throw DomainError.forbidden(
+        `A coordinator registers organisations only inside ${signedIn.regionCode}`,
+        `Koordinator hanya dapat mendaftarkan organisasi di wilayah ${signedIn.regionCode}`,
+      );
+    }
+    validateCoordinates(input.latitude, input.longitude);
+    return this.dataSource.transaction(async (manager) => {
+      const organization = await manager.save(
+        manager.create(OrganizationEntity, {
+          name,
+          kind: input.kind,
+          regionCode: input.regionCode,
+          latitude: input.latitude ?? null,
+          longitude: input.longitude ?? null,
+          suspended: false,
+          suspendedReason: null,
+          seedKey: null,
+          attributes: {},
+        }),
+      );
+      await appendAudit(manager, {
+        actorUserId: signedIn.userId,
+        action: 'organization.registered',
+        entityType: 'Organization',
+        entityId: organization.id,
+        regionCode: organization.regionCode,
+        after: { name, kind: input.kind, regionCode: input.regionCode },
+      });
+      return organization;
+    });
+  }
+
+  async createUser(actor: Actor | null, input: CreateUserInput): Promise<UserEntity> {
+    const signedIn = requireRole(actor, 'ADMIN', 'CITY_COORDINATOR');
+    const email = input.email.trim().toLowerCase();
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) || email.length > 200) {
+      throw DomainError.badInput(
+        'email is not a valid e-mail address',
+        'email bukan alamat e-mail yang valid',
+        {
+          field: 'email',
+        },
+      );
+    }
+    if (input.password.length < 8 || input.password.length > 200) {
+      throw DomainError.badInput(
+        'password must be 8 to 200 characters',
+        'kata sandi harus 8 sampai 200 karakter',
+        { field: 'password' },
+      );
+    }
+    const name = input.name.trim();
+    if (name.length < 1 || name.length > 200) {
+      throw DomainError.badInput('name must be 1 to 200 characters', 'nama harus 1 sampai 200 karakter', {
+        field: 'name',
+      });
+    }
+    if (input.role === 'ADMIN' && signedIn.role !== 'ADMIN') {
+      throw DomainError.forbidden(
+        'Only an administrator creates administrators',
+        'Hanya admin yang dapat membuat admin',
+      );
+    }
+    const organization = await this.dataSource
+      .getRepository(OrganizationEntity)
+      .findOneBy({ id: input.organizationId });
+    if (!organization) throw DomainError.notFound('Organisation', 'Organisasi', { field: 'organizationId' });
+    if (!coordinates(signedIn, organization.regionCode)) {
+      throw DomainError.forbidden(
+        'A coordinator creates users only for organisations in its region',
+        'Koordinator hanya dapat membuat pengguna untuk organisasi di wilayahnya',
+      );
+    }
+    const expectedKind = ROLE_ORGANIZATION_KIND[input.role];
+    if (expectedKind && organization.kind !== expectedKind) {
+      throw DomainError.badInput(
+        `Role ${input.role} belongs to a ${expectedKind} organisation, not a ${organization.kind}`,
+        `Peran ${input.role} harus untuk organisasi ${expectedKind}, bukan ${organization.kind}`,
+        { field: 'role' },
+      );
+    }
+    const passwordHash = await hashPassword(input.password);
+    return this.dataSource.transaction(async (manager) => {
+      const existing = await manager.getRepository(UserEntity).findOneBy({ email });
+      if (existing) {
+        throw DomainError.conflict(
+          `A user with e-mail ${email} exists already`,
+          `Pengguna dengan e-mail ${email} sudah ada`,
+        );
+      }
+      const user = await manager.save(
+        manager.create(UserEntity, {
+          email,
+          name,
+          role: input.role,
+          organizationId: organization.id,
+          passwordHash,
+        }),
+      );
+      await appendAudit(manager, {
+        actorUserId: signedIn.userId,
+        action: 'user.created',
+        entityType: 'User',
+        entityId: user.id,
+        regionCode: organization.regionCode,
+        after: { email, role: input.role, organizationId: organization.id },
+      });
+      return user;
+    });
+  }
+}
+
+function validateCoordinates(latitude?: number | null, longitude?: number | null): void {
+  if ((latitude === null || latitude === undefined) !== (longitude === null || longitude === undefined)) {
+    throw DomainError.badInput(
+      'latitude and longitude go together',
+      'latitude dan longitude harus diisi bersama',
+      { field: 'latitude' },
+    );
+  }
+  if (latitude !== null && latitude !== undefined && (latitude < -90 || latitude > 90)) {
+    throw DomainError.badInput('latitude must be between -90 and 90', 'latitude harus antara -90 dan 90', {
+      field: 'latitude',
+    });
+  }
+  if (longitude !== null && longitude !== undefined && (longitude < -180 || longitude > 180)) {
+    throw DomainError.badInput(
+      'longitude must be between -180 and 180',
+      'longitude harus antara -180 dan 180',
+      {
+        field: 'longitude',
+      },
+    );
+  }
+}

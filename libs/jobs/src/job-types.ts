@@ -1,0 +1,34 @@
+/** Queue and job names, and their versioned payloads. Payloads carry ids only. */
+export const MARKET_QUEUE = 'market';
+
+export const JOB_CLOSE_BIDDING = 'close-bidding';
+export const JOB_EVALUATE_MARKET = 'evaluate-market';
+
+export interface CloseBiddingPayload {
+  v: 1;
+  demandId: string;
+}
+
+export interface EvaluateMarketPayload {
+  v: 1;
+  batchId: string;
+}
+
+export interface JobPayloads {
+  [JOB_CLOSE_BIDDING]: CloseBiddingPayload;
+  [JOB_EVALUATE_MARKET]: EvaluateMarketPayload;
+}
+
+export type JobName = keyof JobPayloads;
+
+/**
+ * Deterministic job ids: what the job is about, so a duplicate enqueue collapses into one job.
+ * (BullMQ reserves ':' in ids for its own keys, hence the dots.)
+ */
+export const jobIds = {
+  closeBidding: (demandId: string, closesAt: Date) => `close-bidding.${demandId}.${closesAt.getTime()}`,
+  evaluateMarket: (batchId: string) => `evaluate-market.${batchId}`,
+};
+
+export const JOB_ATTEMPTS = 8;
+export const JOB_BACKOFF = { type: 'exponential' as const, delay: 500 };

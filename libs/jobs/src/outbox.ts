@@ -1,0 +1,30 @@
+import type { EntityManager } from 'typeorm';
+import { OutboxMessageEntity } from '../../database/src/entities/platform.entity.js';
+import { MARKET_QUEUE, type JobName, type JobPayloads } from './job-types.js';
+
+export interface OutboxJob<N extends JobName> {
+  name: N;
+  jobId: string;
+  payload: JobPayloads[N];
+  runAt?: Date;
+}
+
+/**
+ * Records a job in the caller's transaction. It reaches BullMQ only after the transaction
+ * commits (the relay), so a worker never sees a job for rows it cannot read yet.
+ */
+export async function enqueueInTransaction<N extends JobName>(
+  manager: EntityManager,
+  job: OutboxJob<N>,
+): Promise<void> {
+  await manager.save(
+    Object.assign(new OutboxMessageEntity(), {
+      queue: MARKET_QUEUE,
+      jobName: job.name,
+      jobId: job.jobId,
+      payload: job.payload as unknown as Record<string, unknown>,
+      runAt: job.runAt ?? new Date(),
+    }),
+    { reload: false },
+  );
+}

@@ -1,0 +1,26 @@
+import { StateMachine } from '../../core/src/state-machine.js';
+import type { DemandStatus, OfferStatus } from '../../database/src/entities/market.entity.js';
+
+export const demandLifecycle = new StateMachine<DemandStatus>(
+  { en: 'demand', id: 'Permintaan' },
+  {
+    OPEN: ['EVALUATING', 'CANCELLED'],
+    EVALUATING: ['AWARDED', 'PARTIALLY_AWARDED', 'UNFILLED'],
+    AWARDED: [],
+    PARTIALLY_AWARDED: [],
+    UNFILLED: [],
+    CANCELLED: [],
+  },
+);
+
+export const offerLifecycle = new StateMachine<OfferStatus>(
+  { en: 'offer', id: 'Penawaran' },
+  {
+    SUBMITTED: ['WITHDRAWN', 'AWARDED', 'PARTIALLY_AWARDED', 'NOT_AWARDED', 'INVALID'],
+    WITHDRAWN: [],
+    AWARDED: [],
+    PARTIALLY_AWARDED: [],
+    NOT_AWARDED: [],
+    INVALID: [],
+  },
+);

@@ -1,0 +1,817 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
+import { DomainError } from '../../core/src/domain-error.js';
+import { gradeAtLeast, QUALITY_GRADES } from '../../core/src/grade.js';
+import type { Page, PageRequest } from '../../core/src/pagination.js';
+import { quantityToMilli } from '../../core/src/quantity.js';
+import { marketCodeOf } from '../../core/src/region-code.js';
+import { addDays, instantToLocalDate, localTimeToInstant, requireLocalDate } from '../../core/src/time.js';
+import { CatalogService } from '../../catalog/src/catalog.service.js';
+import { normaliseWeights } from '../../catalog/src/weights.js';
+import { appendAudit, returnedRows } from '../../database/src/audit.js';
+import { CommodityEntity } from '../../database/src/entities/catalog.entity.js';
+import { OrganizationEntity } from '../../database/src/entities/identity.entity.js';
+import {
+  DemandLineEntity,
+  DemandRequestEntity,
+  MarketBatchEntity,
+  OfferEntity,
+  StockLotEntity,
+  type DemandStatus,
+  type OfferStatus,
+} from '../../database/src/entities/market.entity.js';
+import { paginate } from '../../database/src/paginate.js';
+import {
+  coordinates,
+  requireOrganization,
+  requireRole,
+  requireActor,
+  type Actor,
+} from '../../identity/src/actor.js';
+import { enqueueInTransaction } from '../../jobs/src/outbox.js';
+import { JOB_CLOSE_BIDDING, JOB_EVALUATE_MARKET, jobIds } from '../../jobs/src/job-types.js';
+import { demandLifecycle, offerLifecycle } from './lifecycle.js';
+import {
+  MAX_DEMAND_LINES,
+  MAX_NOTE_LENGTH,
+  MAX_OFFERS_PER_CALL,
+  type OfferInput,
+  type PostDemandInput,
+  type StockLotInput,
+} from './market.types.js';
+
+const STOCK_SOURCES = ['OWN', 'CONSIGNMENT', 'BUMN'] as const;
+
+@Injectable()
+export class MarketService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  // ---------------------------------------------------------------- stock lots
+
+  async addStockLot(actor: Actor | null, input: StockLotInput): Promise<StockLotEntity> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    const cooperativeId = requireOrganization(operator);
+    const cooperative = await this.organization(cooperativeId);
+    const commodity = await this.requireCommodity(input.commodityCode);
+    const quantity = quantityToMilli(input.quantity);
+    if (!QUALITY_GRADES.includes(input.grade)) {
+      throw DomainError.badInput('grade must be A, B or C', 'grade harus A, B, atau C', { field: 'grade' });
+    }
+    if (!STOCK_SOURCES.includes(input.source)) {
+      throw DomainError.badInput(
+        'source must be OWN, CONSIGNMENT or BUMN',
+        'source harus OWN, CONSIGNMENT, atau BUMN',
+      );
+    }
+    let consignorId: string | null = null;
+    if (input.source === 'OWN') {
+      if (input.consignorId || (input.unitCost !== null && input.unitCost !== undefined)) {
+        throw DomainError.badInput(
+          'Own stock has no consignor and no unit cost owed',
+          'Stok sendiri tidak memiliki penitip dan biaya satuan',
+          { field: 'consignorId' },
+        );
+      }
+    } else {
+      if (!input.consignorId) {
+        throw DomainError.badInput(
+          `Stock from ${input.source} must name its consignor`,
+          `Stok ${input.source} harus menyebutkan penitipnya`,
+          { field: 'consignorId' },
+        );
+      }
+      if (input.unitCost === null || input.unitCost === undefined) {
+        throw DomainError.badInput(
+          `Stock from ${input.source} needs the unit cost owed to the consignor`,
+          `Stok ${input.source} memerlukan biaya satuan yang harus dibayar ke penitip`,
+          { field: 'unitCost' },
+        );
+      }
+      const consignor = await this.dataSource
+        .getRepository(OrganizationEntity)
+        .findOneBy({ id: input.consignorId });
+      if (!consignor || consignor.kind !== 'CONSIGNOR') {
+        throw DomainError.badInput(
+          'consignorId must be a registered consignor (UMKM or BUMN)',
+          'consignorId harus penitip terdaftar (UMKM atau BUMN)',
+          { field: 'consignorId' },
+        );
+      }
+      consignorId = consignor.id;
+    }
+    const expiresOn = input.expiresOn ? requireLocalDate(input.expiresOn, 'expiresOn') : null;
+    if (expiresOn && expiresOn < instantToLocalDate(new Date())) {
+      throw DomainError.badInput('expiresOn is in the past', 'expiresOn sudah lewat', { field: 'expiresOn' });
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const lot = await manager.save(
+        manager.create(StockLotEntity, {
+          cooperativeId,
+          commodityCode: commodity.code,
+          marketCode: marketCodeOf(cooperative.regionCode),
+          quantity,
+          reservedQuantity: 0,
+          grade: input.grade,
+          source: input.source,
+          consignorId,
+          unitCost: input.unitCost ?? null,
+          expiresOn,
+        }),
+      );
+      await appendAudit(manager, {
+        actorUserId: operator.userId,
+        action: 'stockLot.added',
+        entityType: 'StockLot',
+        entityId: lot.id,
+        regionCode: cooperative.regionCode,
+        after: {
+          commodityCode: commodity.code,
+          quantity: input.quantity,
+          grade: input.grade,
+          source: input.source,
+        },
+      });
+      return lot;
+    });
+  }
+
+  async myStockLots(
+    actor: Actor | null,
+    commodityCode: string | null,
+    page: PageRequest,
+  ): Promise<Page<StockLotEntity>> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    const query = this.dataSource
+      .getRepository(StockLotEntity)
+      .createQueryBuilder('lot')
+      .where('lot.cooperative_id = :cooperativeId', { cooperativeId: requireOrganization(operator) });
+    if (commodityCode) query.andWhere('lot.commodity_code = :commodityCode', { commodityCode });
+    return paginate(query, { column: 'lot.created_at', id: 'lot.id', direction: 'DESC' }, page);
+  }
+
+  async stockLotsByIds(ids: readonly string[]): Promise<StockLotEntity[]> {
+    return this.dataSource.getRepository(StockLotEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** A lot is private to its cooperative; the kitchen and coordinators see the lots it was ordered from. */
+  async canSeeStockLot(actor: Actor, lot: StockLotEntity): Promise<boolean> {
+    if (actor.organizationId === lot.cooperativeId || coordinates(actor, lot.marketCode)) return true;
+    if (actor.role !== 'KITCHEN_MANAGER' || !actor.organizationId) return false;
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM order_line l JOIN purchase_order o ON o.id = l.order_id
+        WHERE l.stock_lot_id = $1 AND o.kitchen_id = $2 LIMIT 1`,
+      [lot.id, actor.organizationId],
+    );
+    return rows.length > 0;
+  }
+
+  // ---------------------------------------------------------------- demand
+
+  async postDemand(actor: Actor | null, input: PostDemandInput): Promise<DemandRequestEntity> {
+    const manager = requireRole(actor, 'KITCHEN_MANAGER');
+    const kitchen = await this.organization(requireOrganization(manager));
+    if (kitchen.kind !== 'KITCHEN')
+      throw DomainError.forbidden(
+        'Only a kitchen posts demand',
+        'Hanya dapur yang dapat memasang permintaan',
+      );
+    const marketCode = marketCodeOf(kitchen.regionCode);
+    const market = await this.catalog.region(marketCode);
+    const timeZone = market?.timeZone ?? 'Asia/Jakarta';
+
+    if (!Array.isArray(input.lines) || input.lines.length === 0) {
+      throw DomainError.badInput(
+        'A demand needs at least one line',
+        'Permintaan memerlukan minimal satu baris',
+        { field: 'lines' },
+      );
+    }
+    if (input.lines.length > MAX_DEMAND_LINES) {
+      throw DomainError.badInput(
+        `A demand has at most ${MAX_DEMAND_LINES} lines`,
+        `Permintaan paling banyak ${MAX_DEMAND_LINES} baris`,
+        { field: 'lines' },
+      );
+    }
+    const deliveryDate = requireLocalDate(input.deliveryDate, 'deliveryDate');
+    const closesAt = input.biddingClosesAt;
+    if (!(closesAt instanceof Date) || Number.isNaN(closesAt.getTime())) {
+      throw DomainError.badInput(
+        'biddingClosesAt is not a valid time',
+        'biddingClosesAt bukan waktu yang valid',
+        { field: 'biddingClosesAt' },
+      );
+    }
+    const now = new Date();
+    if (closesAt.getTime() <= now.getTime()) {
+      throw DomainError.badInput(
+        'Bidding must close in the future',
+        'Penawaran harus ditutup pada waktu yang akan datang',
+        {
+          field: 'biddingClosesAt',
+        },
+      );
+    }
+    if (closesAt.getTime() > now.getTime() + 60 * 24 * 3600 * 1000) {
+      throw DomainError.badInput(
+        'Bidding may stay open at most 60 days',
+        'Penawaran paling lama dibuka 60 hari',
+        {
+          field: 'biddingClosesAt',
+        },
+      );
+    }
+    if (deliveryDate < instantToLocalDate(closesAt, timeZone)) {
+      throw DomainError.badInput(
+        'The delivery date is before bidding closes',
+        'Tanggal pengiriman lebih awal dari penutupan penawaran',
+        { field: 'deliveryDate' },
+      );
+    }
+    // Goods arrive the afternoon before cooking: 17:00 local on the day before delivery.
+    const deliverBy = input.deliverBy ?? localTimeToInstant(addDays(deliveryDate, -1), 17, 0, timeZone);
+    if (!(deliverBy instanceof Date) || Number.isNaN(deliverBy.getTime())) {
+      throw DomainError.badInput('deliverBy is not a valid time', 'deliverBy bukan waktu yang valid', {
+        field: 'deliverBy',
+      });
+    }
+    if (deliverBy.getTime() <= closesAt.getTime()) {
+      throw DomainError.badInput(
+        'Goods must be delivered after bidding closes: deliverBy is at or before biddingClosesAt',
+        'Barang harus dikirim setelah penawaran ditutup: deliverBy tidak boleh sebelum biddingClosesAt',
+        { field: 'deliverBy' },
+      );
+    }
+    if (input.note && input.note.length > MAX_NOTE_LENGTH) {
+      throw DomainError.badInput(
+        `note is longer than ${MAX_NOTE_LENGTH} characters`,
+        `note lebih dari ${MAX_NOTE_LENGTH} karakter`,
+        {
+          field: 'note',
+        },
+      );
+    }
+    const weights = input.weights
+      ? normaliseWeights(input.weights)
+      : (await this.catalog.policyOf(marketCode)).defaultWeights;
+
+    const codes = [...new Set(input.lines.map((line) => line.commodityCode))];
+    const known = new Set((await this.catalog.commoditiesByCodes(codes)).map((commodity) => commodity.code));
+    const seen = new Set<string>();
+    const lines = input.lines.map((line, index) => {
+      if (!known.has(line.commodityCode)) {
+        throw DomainError.badInput(
+          `Line ${index + 1}: unknown commodity ${line.commodityCode}`,
+          `Baris ${index + 1}: komoditas ${line.commodityCode} tidak dikenal`,
+          { field: 'commodityCode', index },
+        );
+      }
+      const key = `${line.commodityCode}/${line.minGrade ?? ''}`;
+      if (seen.has(key)) {
+        throw DomainError.badInput(
+          `Line ${index + 1}: ${line.commodityCode} appears twice; put the whole quantity on one line`,
+          `Baris ${index + 1}: ${line.commodityCode} muncul dua kali; satukan jumlahnya dalam satu baris`,
+          { field: 'lines', index },
+        );
+      }
+      seen.add(key);
+      if (line.minGrade && !QUALITY_GRADES.includes(line.minGrade)) {
+        throw DomainError.badInput('minGrade must be A, B or C', 'minGrade harus A, B, atau C', {
+          field: 'minGrade',
+          index,
+        });
+      }
+      return {
+        lineNo: index + 1,
+        commodityCode: line.commodityCode,
+        quantity: quantityToMilli(line.quantity, `lines[${index}].quantity`),
+        maxUnitPrice: line.maxUnitPrice ?? null,
+        minGrade: line.minGrade ?? null,
+      };
+    });
+
+    return this.dataSource.transaction(async (tx) => {
+      const demand = await tx.save(
+        tx.create(DemandRequestEntity, {
+          kitchenId: kitchen.id,
+          marketCode,
+          status: 'OPEN' as DemandStatus,
+          deliveryDate,
+          biddingClosesAt: closesAt,
+          deliverBy,
+          weightPrice: weights.price,
+          weightQuality: weights.quality,
+          weightDistance: weights.distance,
+          weightReliability: weights.reliability,
+          note: input.note ?? null,
+          replacesId: null,
+          batchId: null,
+          createdBy: manager.userId,
+        }),
+      );
+      await tx.insert(
+        DemandLineEntity,
+        lines.map((line) => ({ ...line, demandId: demand.id, awardedQuantity: 0 })),
+      );
+      await enqueueInTransaction(tx, {
+        name: JOB_CLOSE_BIDDING,
+        jobId: jobIds.closeBidding(demand.id, closesAt),
+        payload: { v: 1, demandId: demand.id },
+        runAt: closesAt,
+      });
+      await appendAudit(tx, {
+        actorUserId: manager.userId,
+        action: 'demand.posted',
+        entityType: 'DemandRequest',
+        entityId: demand.id,
+        regionCode: kitchen.regionCode,
+        after: { status: 'OPEN', deliveryDate, biddingClosesAt: closesAt.toISOString(), lines: lines.length },
+      });
+      return demand;
+    });
+  }
+
+  async demand(actor: Actor | null, id: string): Promise<DemandRequestEntity> {
+    const signedIn = requireActor(actor);
+    const demand = await this.dataSource.getRepository(DemandRequestEntity).findOneBy({ id });
+    if (!demand || !(await this.canSeeDemand(signedIn, demand))) {
+      // Another organisation's demand is "not found": existence is not leaked.
+      throw DomainError.notFound('Demand', 'Permintaan', { id });
+    }
+    return demand;
+  }
+
+  /** Owner kitchen, coordinators of its region, cooperatives of its market while open, and those that offered. */
+  async canSeeDemand(actor: Actor, demand: DemandRequestEntity): Promise<boolean> {
+    if (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode)) return true;
+    if (actor.role !== 'COOPERATIVE_OPERATOR' || !actor.organizationId || !actor.regionCode) return false;
+    if (demand.status === 'OPEN' && marketCodeOf(actor.regionCode) === demand.marketCode) return true;
+    const offered = await this.dataSource
+      .getRepository(OfferEntity)
+      .exists({ where: { demandId: demand.id, cooperativeId: actor.organizationId } });
+    return offered;
+  }
+
+  async myDemands(
+    actor: Actor | null,
+    status: DemandStatus | null,
+    page: PageRequest,
+  ): Promise<Page<DemandRequestEntity>> {
+    const kitchenManager = requireRole(actor, 'KITCHEN_MANAGER');
+    const query = this.dataSource
+      .getRepository(DemandRequestEntity)
+      .createQueryBuilder('demand')
+      .where('demand.kitchen_id = :kitchenId', { kitchenId: requireOrganization(kitchenManager) });
+    if (status) query.andWhere('demand.status = :status', { status });
+    return paginate(query, { column: 'demand.created_at', id: 'demand.id', direction: 'DESC' }, page);
+  }
+
+  async demandsByIds(ids: readonly string[]): Promise<DemandRequestEntity[]> {
+    return this.dataSource.getRepository(DemandRequestEntity).findBy({ id: In([...ids]) });
+  }
+
+  async linesByDemandIds(demandIds: readonly string[]): Promise<DemandLineEntity[]> {
+    return this.dataSource
+      .getRepository(DemandLineEntity)
+      .find({ where: { demandId: In([...demandIds]) }, order: { lineNo: 'ASC' } });
+  }
+
+  async linesByIds(ids: readonly string[]): Promise<DemandLineEntity[]> {
+    return this.dataSource.getRepository(DemandLineEntity).findBy({ id: In([...ids]) });
+  }
+
+  async cancelDemand(actor: Actor | null, id: string): Promise<DemandRequestEntity> {
+    const signedIn = requireRole(actor, 'KITCHEN_MANAGER', 'CITY_COORDINATOR', 'ADMIN');
+    return this.dataSource.transaction(async (tx) => {
+      const demand = await this.lockDemand(tx, signedIn, id);
+      demandLifecycle.assertMove(demand.status, 'CANCELLED');
+      await tx.update(DemandRequestEntity, { id }, { status: 'CANCELLED' });
+      const offers = await tx.findBy(OfferEntity, { demandId: id, status: 'SUBMITTED' });
+      if (offers.length > 0) {
+        await tx.update(OfferEntity, { id: In(offers.map((offer) => offer.id)) }, { status: 'NOT_AWARDED' });
+      }
+      await appendAudit(
+        tx,
+        {
+          actorUserId: signedIn.userId,
+          action: 'demand.cancelled',
+          entityType: 'DemandRequest',
+          entityId: id,
+          regionCode: demand.marketCode,
+          before: { status: demand.status },
+          after: { status: 'CANCELLED' },
+        },
+        ...offers.map((offer) => ({
+          actorUserId: signedIn.userId,
+          action: 'offer.notAwarded',
+          entityType: 'Offer',
+          entityId: offer.id,
+          regionCode: demand.marketCode,
+          before: { status: offer.status },
+          after: { status: 'NOT_AWARDED', reason: 'demand cancelled' },
+        })),
+      );
+      return { ...demand, status: 'CANCELLED' as DemandStatus };
+    });
+  }
+
+  /** Close now: the owner kitchen or a coordinator stops bidding early and the worker evaluates. */
+  async closeBidding(actor: Actor | null, id: string): Promise<DemandRequestEntity> {
+    const signedIn = requireRole(actor, 'KITCHEN_MANAGER', 'CITY_COORDINATOR', 'ADMIN');
+    await this.dataSource.transaction(async (tx) => {
+      const demand = await this.lockDemand(tx, signedIn, id);
+      demandLifecycle.assertMove(demand.status, 'EVALUATING');
+      const now = new Date();
+      if (demand.biddingClosesAt.getTime() > now.getTime()) {
+        await tx.update(DemandRequestEntity, { id }, { biddingClosesAt: now });
+        demand.biddingClosesAt = now;
+      }
+      await appendAudit(tx, {
+        actorUserId: signedIn.userId,
+        action: 'demand.closedEarly',
+        entityType: 'DemandRequest',
+        entityId: id,
+        regionCode: demand.marketCode,
+        after: { biddingClosesAt: demand.biddingClosesAt.toISOString() },
+      });
+      await this.closeInTransaction(tx, demand, signedIn.userId);
+    });
+    return this.dataSource.getRepository(DemandRequestEntity).findOneByOrFail({ id });
+  }
+
+  /**
+   * The close-bidding job. Closes every open demand of the market that closes at the same
+   * moment for the same delivery date, in one batch, and enqueues its evaluation. A demand
+   * already closed, cancelled or not yet due is left alone, so a retried job is harmless.
+   */
+  async closeDueDemand(demandId: string): Promise<{ batchId: string | null }> {
+    return this.dataSource.transaction(async (tx) => {
+      const demand = await tx
+        .getRepository(DemandRequestEntity)
+        .createQueryBuilder('demand')
+        .setLock('pessimistic_write')
+        .where('demand.id = :demandId', { demandId })
+        .getOne();
+      if (!demand) throw new Error(`close-bidding: demand ${demandId} does not exist`);
+      if (demand.status !== 'OPEN') return { batchId: demand.batchId };
+      if (demand.biddingClosesAt.getTime() > Date.now()) return { batchId: null };
+      return { batchId: await this.closeInTransaction(tx, demand, null) };
+    });
+  }
+
+  private async closeInTransaction(
+    tx: EntityManager,
+    demand: DemandRequestEntity,
+    actorUserId: string | null,
+  ): Promise<string> {
+    await tx
+      .createQueryBuilder()
+      .insert()
+      .into(MarketBatchEntity)
+      .values({
+        marketCode: demand.marketCode,
+        deliveryDate: demand.deliveryDate,
+        closesAt: demand.biddingClosesAt,
+        status: 'PENDING',
+      })
+      .orIgnore()
+      .execute();
+    const batch = await tx.findOneByOrFail(MarketBatchEntity, {
+      marketCode: demand.marketCode,
+      deliveryDate: demand.deliveryDate,
+      closesAt: demand.biddingClosesAt,
+    });
+    // Everything of this market and moment joins the batch: one lot is never promised twice.
+    const joined = returnedRows<{ id: string }>(
+      await tx.query(
+        `UPDATE demand_request SET status = 'EVALUATING', batch_id = $1
+        WHERE market_code = $2 AND delivery_date = $3 AND bidding_closes_at = $4 AND status = 'OPEN'
+        RETURNING id`,
+        [batch.id, demand.marketCode, demand.deliveryDate, demand.biddingClosesAt],
+      ),
+    );
+    await appendAudit(
+      tx,
+      ...joined.map((row) => ({
+        actorUserId,
+        action: 'demand.biddingClosed',
+        entityType: 'DemandRequest',
+        entityId: row.id,
+        regionCode: demand.marketCode,
+        before: { status: 'OPEN' },
+        after: { status: 'EVALUATING', batchId: batch.id },
+      })),
+    );
+    await enqueueInTransaction(tx, {
+      name: JOB_EVALUATE_MARKET,
+      jobId: jobIds.evaluateMarket(batch.id),
+      payload: { v: 1, batchId: batch.id },
+    });
+    return batch.id;
+  }
+
+  private async lockDemand(tx: EntityManager, actor: Actor, id: string): Promise<DemandRequestEntity> {
+    const demand = await tx
+      .getRepository(DemandRequestEntity)
+      .createQueryBuilder('demand')
+      .setLock('pessimistic_write')
+      .where('demand.id = :id', { id })
+      .getOne();
+    const isOwner = demand !== null && actor.organizationId === demand.kitchenId;
+    if (!demand || (!isOwner && !coordinates(actor, demand.marketCode))) {
+      throw DomainError.notFound('Demand', 'Permintaan', { id });
+    }
+    return demand;
+  }
+
+  // ---------------------------------------------------------------- bidding
+
+  async openDemandLines(
+    actor: Actor | null,
+    commodityCode: string | null,
+    page: PageRequest,
+  ): Promise<Page<DemandLineEntity>> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    if (!operator.regionCode) return { items: [], hasNextPage: false, totalCount: 0, cursorOf: () => '' };
+    const query = this.dataSource
+      .getRepository(DemandLineEntity)
+      .createQueryBuilder('line')
+      .innerJoin(DemandRequestEntity, 'demand', 'demand.id = line.demand_id')
+      .where('demand.market_code = :marketCode', { marketCode: marketCodeOf(operator.regionCode) })
+      .andWhere(`demand.status = 'OPEN'`)
+      .andWhere('demand.bidding_closes_at > now()');
+    if (commodityCode) query.andWhere('line.commodity_code = :commodityCode', { commodityCode });
+    return paginate(query, { column: 'demand.bidding_closes_at', id: 'line.id', direction: 'ASC' }, page);
+  }
+
+  async submitOffer(actor: Actor | null, input: OfferInput): Promise<OfferEntity> {
+    const [offer] = await this.submitOffers(actor, [input]);
+    return offer!;
+  }
+
+  /** All or nothing: one bad offer and none is stored; the error names its position. */
+  async submitOffers(actor: Actor | null, inputs: OfferInput[]): Promise<OfferEntity[]> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    const cooperativeId = requireOrganization(operator);
+    if (inputs.length === 0) {
+      throw DomainError.badInput('Give at least one offer', 'Berikan minimal satu penawaran', {
+        field: 'input',
+      });
+    }
+    if (inputs.length > MAX_OFFERS_PER_CALL) {
+      throw DomainError.badInput(
+        `At most ${MAX_OFFERS_PER_CALL} offers at once`,
+        `Paling banyak ${MAX_OFFERS_PER_CALL} penawaran sekaligus`,
+        { field: 'input' },
+      );
+    }
+    const parsed = inputs.map((input, index) => ({
+      ...input,
+      index,
+      quantityMilli: quantityToMilli(
+        input.quantity,
+        inputs.length > 1 ? `input[${index}].quantity` : 'quantity',
+      ),
+    }));
+    return this.dataSource.transaction(async (tx) => {
+      const cooperative = await tx.findOneByOrFail(OrganizationEntity, { id: cooperativeId });
+      if (cooperative.suspended) {
+        throw DomainError.forbidden(
+          'Your cooperative is suspended and cannot make offers',
+          'Koperasi Anda sedang ditangguhkan dan tidak dapat menawar',
+        );
+      }
+      const lines = new Map(
+        (await tx.findBy(DemandLineEntity, { id: In(unique(parsed.map((p) => p.demandLineId))) })).map(
+          (line) => [line.id, line],
+        ),
+      );
+      const demands = new Map(
+        (
+          await tx.findBy(DemandRequestEntity, {
+            id: In(unique([...lines.values()].map((line) => line.demandId))),
+          })
+        ).map((d) => [d.id, d]),
+      );
+      const lots = new Map(
+        (await tx.findBy(StockLotEntity, { id: In(unique(parsed.map((p) => p.stockLotId))) })).map((lot) => [
+          lot.id,
+          lot,
+        ]),
+      );
+      const now = Date.now();
+      const cooperativeMarket = marketCodeOf(cooperative.regionCode);
+      const lotUse = new Map<string, number>();
+      const rows = parsed.map((offer) => {
+        const at = (en: string, id: string) =>
+          inputs.length > 1
+            ? { en: `Offer ${offer.index + 1}: ${en}`, id: `Penawaran ${offer.index + 1}: ${id}` }
+            : { en, id };
+        const fail = (
+          code: 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN',
+          en: string,
+          id: string,
+        ) => new DomainError(code, at(en, id), { index: offer.index });
+        const line = lines.get(offer.demandLineId);
+        const demand = line ? demands.get(line.demandId) : undefined;
+        if (!line || !demand || demand.marketCode !== cooperativeMarket) {
+          throw fail(
+            'NOT_FOUND',
+            'demand line not found in your market',
+            'baris permintaan tidak ditemukan di pasar Anda',
+          );
+        }
+        if (demand.status !== 'OPEN' || demand.biddingClosesAt.getTime() <= now) {
+          throw fail(
+            'CONFLICT',
+            'bidding on this demand is closed',
+            'penawaran untuk permintaan ini sudah ditutup',
+          );
+        }
+        const lot = lots.get(offer.stockLotId);
+        if (!lot || lot.cooperativeId !== cooperativeId) {
+          throw fail(
+            'NOT_FOUND',
+            'stock lot not found among your lots',
+            'lot stok tidak ditemukan di antara lot Anda',
+          );
+        }
+        if (lot.commodityCode !== line.commodityCode) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `the lot holds ${lot.commodityCode} but the line asks for ${line.commodityCode}`,
+            `lot berisi ${lot.commodityCode} tetapi baris meminta ${line.commodityCode}`,
+          );
+        }
+        const available = lot.quantity - lot.reservedQuantity;
+        if (offer.quantityMilli > available) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `the offer (${offer.quantity}) is bigger than what the lot has available (${available / 1000})`,
+            `jumlah penawaran (${offer.quantity}) melebihi stok lot yang tersedia (${available / 1000})`,
+          );
+        }
+        if (line.maxUnitPrice !== null && offer.unitPrice > line.maxUnitPrice) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `price above the kitchen's ceiling (${offer.unitPrice} > ${line.maxUnitPrice})`,
+            `harga di atas batas dapur (${offer.unitPrice} > ${line.maxUnitPrice})`,
+          );
+        }
+        if (line.minGrade && !gradeAtLeast(lot.grade, line.minGrade)) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `grade ${lot.grade} is below the minimum grade ${line.minGrade}`,
+            `mutu ${lot.grade} di bawah mutu minimum ${line.minGrade}`,
+          );
+        }
+        if (offer.unitPrice <= 0n) {
+          throw fail('BAD_USER_INPUT', 'unitPrice must be more than zero', 'unitPrice harus lebih dari nol');
+        }
+        const key = `${line.id}/${lot.id}`;
+        if (lotUse.has(key)) {
+          throw fail(
+            'BAD_USER_INPUT',
+            'the same lot is offered twice on one line',
+            'lot yang sama ditawarkan dua kali pada satu baris',
+          );
+        }
+        lotUse.set(key, offer.quantityMilli);
+        return {
+          demandLineId: line.id,
+          demandId: demand.id,
+          cooperativeId,
+          stockLotId: lot.id,
+          quantity: offer.quantityMilli,
+          unitPrice: offer.unitPrice,
+          grade: lot.grade,
+          status: 'SUBMITTED' as OfferStatus,
+        };
+      });
+      const saved: OfferEntity[] = [];
+      for (const row of rows) {
+        try {
+          saved.push(await tx.save(tx.create(OfferEntity, row)));
+        } catch (error) {
+          if (isUniqueViolation(error)) {
+            throw DomainError.conflict(
+              'You already have an offer from this lot on this line; withdraw it first to change it',
+              'Anda sudah menawar dari lot ini pada baris ini; tarik dulu untuk mengubahnya',
+            );
+          }
+          throw error;
+        }
+      }
+      await appendAudit(
+        tx,
+        ...saved.map((offer) => ({
+          actorUserId: operator.userId,
+          action: 'offer.submitted',
+          entityType: 'Offer',
+          entityId: offer.id,
+          regionCode: cooperative.regionCode,
+          after: { status: 'SUBMITTED', quantity: offer.quantity / 1000, demandLineId: offer.demandLineId },
+        })),
+      );
+      return saved;
+    });
+  }
+
+  async withdrawOffer(actor: Actor | null, id: string): Promise<OfferEntity> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    return this.dataSource.transaction(async (tx) => {
+      const offer = await tx
+        .getRepository(OfferEntity)
+        .createQueryBuilder('offer')
+        .setLock('pessimistic_write')
+        .where('offer.id = :id', { id })
+        .getOne();
+      if (!offer || offer.cooperativeId !== operator.organizationId)
+        throw DomainError.notFound('Offer', 'Penawaran', { id });
+      const demand = await tx.findOneByOrFail(DemandRequestEntity, { id: offer.demandId });
+      offerLifecycle.assertMove(offer.status, 'WITHDRAWN');
+      if (demand.status !== 'OPEN' || demand.biddingClosesAt.getTime() <= Date.now()) {
+        throw DomainError.conflict(
+          'Bidding has closed: the offer can no longer be withdrawn',
+          'Penawaran sudah ditutup: tawaran tidak dapat ditarik lagi',
+        );
+      }
+      await tx.update(OfferEntity, { id }, { status: 'WITHDRAWN' });
+      await appendAudit(tx, {
+        actorUserId: operator.userId,
+        action: 'offer.withdrawn',
+        entityType: 'Offer',
+        entityId: id,
+        regionCode: demand.marketCode,
+        before: { status: offer.status },
+        after: { status: 'WITHDRAWN' },
+      });
+      return { ...offer, status: 'WITHDRAWN' as OfferStatus };
+    });
+  }
+
+  async myOffers(
+    actor: Actor | null,
+    status: OfferStatus | null,
+    page: PageRequest,
+  ): Promise<Page<OfferEntity>> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    const query = this.dataSource
+      .getRepository(OfferEntity)
+      .createQueryBuilder('offer')
+      .where('offer.cooperative_id = :cooperativeId', { cooperativeId: requireOrganization(operator) });
+    if (status) query.andWhere('offer.status = :status', { status });
+    return paginate(query, { column: 'offer.created_at', id: 'offer.id', direction: 'DESC' }, page);
+  }
+
+  async offersByIds(ids: readonly string[]): Promise<OfferEntity[]> {
+    return this.dataSource.getRepository(OfferEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** Offers standing on each line (submitted, or already evaluated), for counts. */
+  async offerCountsByLineIds(
+    lineIds: readonly string[],
+    cooperativeId: string | null,
+  ): Promise<Map<string, number>> {
+    const rows: { line_id: string; count: string }[] = await this.dataSource.query(
+      `SELECT demand_line_id AS line_id, count(*) AS count FROM offer
+        WHERE demand_line_id = ANY($1::uuid[]) AND status <> 'WITHDRAWN' AND ($2::uuid IS NULL OR cooperative_id = $2)
+        GROUP BY demand_line_id`,
+      [[...lineIds], cooperativeId],
+    );
+    return new Map(rows.map((row) => [row.line_id, Number(row.count)]));
+  }
+
+  private async organization(id: string): Promise<OrganizationEntity> {
+    const organization = await this.dataSource.getRepository(OrganizationEntity).findOneBy({ id });
+    if (!organization)
+      throw DomainError.forbidden('Your organisation no longer exists', 'Organisasi Anda tidak ada lagi');
+    return organization;
+  }
+
+  private async requireCommodity(code: string): Promise<CommodityEntity> {
+    const [commodity] = await this.catalog.commoditiesByCodes([code]);
+    if (!commodity) {
+      throw DomainError.badInput(`Unknown commodity ${code}`, `Komoditas ${code} tidak dikenal`, {
+        field: 'commodityCode',
+      });
+    }
+    return commodity;
+  }
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { driverError?: { code?: string } }).driverError?.code === '23505'
+  );
+}

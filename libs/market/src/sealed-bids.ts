@@ -1,0 +1,51 @@
+import { coordinates, type Actor } from '../../identity/src/actor.js';
+import type {
+  DemandRequestEntity,
+  DemandStatus,
+  OfferEntity,
+} from '../../database/src/entities/market.entity.js';
+
+/** A demand whose offers have been evaluated: only then may anyone but the bidder see prices. */
+const EVALUATED: readonly DemandStatus[] = ['AWARDED', 'PARTIALLY_AWARDED', 'UNFILLED'];
+
+export function isEvaluated(demand: DemandRequestEntity): boolean {
+  return EVALUATED.includes(demand.status);
+}
+
+/**
+ * Sealed bids. Before evaluation nobody but the offering cooperative sees an offer's price.
+ * After it, the kitchen and the coordinators of the region see every offer; another
+ * cooperative sees only a winning price (an awarded offer), never a losing one.
+ */
+export function canSeeOfferPrice(actor: Actor, offer: OfferEntity, demand: DemandRequestEntity): boolean {
+  if (actor.organizationId === offer.cooperativeId) return true;
+  if (!isEvaluated(demand)) return false;
+  if (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode)) return true;
+  return (
+    actor.role === 'COOPERATIVE_OPERATOR' &&
+    (offer.status === 'AWARDED' || offer.status === 'PARTIALLY_AWARDED')
+  );
+}
+
+/** Who may see an offer at all (its quantity, lot and status). */
+export function canSeeOffer(actor: Actor, offer: OfferEntity, demand: DemandRequestEntity): boolean {
+  if (actor.organizationId === offer.cooperativeId) return true;
+  return (
+    isEvaluated(demand) &&
+    (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode))
+  );
+}
+
+/** Evaluations of a line: all of them for the kitchen and coordinators, only its own for a cooperative. */
+export function visibleEvaluations<T extends { offerId: string }>(
+  actor: Actor,
+  demand: DemandRequestEntity,
+  evaluations: T[],
+  offersOf: (offerId: string) => OfferEntity | undefined,
+): T[] {
+  if (!isEvaluated(demand)) return [];
+  if (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode)) return evaluations;
+  return evaluations.filter(
+    (evaluation) => offersOf(evaluation.offerId)?.cooperativeId === actor.organizationId,
+  );
+}
