@@ -2,7 +2,7 @@
  * `npm test`: finds or starts Postgres and Redis (scripts/local-services.mjs), then runs, in order,
  * prettier --check, eslint, tsc --noEmit and jest (ESM mode) with DATABASE_URL, REDIS_URL and
  * NODE_ENV=test. Extra arguments go to jest: `npm test -- libs/award`, `npm test -- --selectProjects unit`.
- * Exits with jest's code; stops any private service it started.
+ * Exits with jest's code (1 if jest passed but a check failed); stops any private service it started.
  * SKIP_CHECKS=1 skips prettier, eslint and tsc (quick jest loop).
  */
 import { spawn } from 'node:child_process';
@@ -93,7 +93,9 @@ if (ownReport) {
   try {
     const report = JSON.parse(readFileSync(reportFile, 'utf8'));
     const skipped = report.numPendingTests + report.numTodoTests;
-    countLine = `jest: ${report.numPassedTests} passed, ${report.numFailedTests} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    // A file that could not run (syntax error, failing beforeAll import) counts as one failure.
+    const failed = report.numFailedTests + report.numRuntimeErrorTestSuites;
+    countLine = `jest: ${report.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
   } catch {
     // jest failed before writing it (a configuration error): its exit code says enough.
   }

@@ -29,15 +29,25 @@ export class TestSystem {
     private readonly dropDatabase: () => Promise<void>,
   ) {}
 
-  static async start(options: { worker?: boolean } = {}): Promise<TestSystem> {
+  /**
+   * `production: true` boots the API as production runs it (NODE_ENV=production: no
+   * introspection, no GraphiQL) with an explicit 40-character JWT_SECRET, DATABASE_URL and REDIS_URL.
+   */
+  static async start(options: { worker?: boolean; production?: boolean } = {}): Promise<TestSystem> {
     const database = await createDatabaseFromTemplate();
     const config = loadConfig({
       ...process.env,
-      NODE_ENV: 'test',
+      NODE_ENV: options.production ? 'production' : 'test',
       DATABASE_URL: database.url,
       QUEUE_PREFIX: `e2e-${randomBytes(4).toString('hex')}`,
       OUTBOX_POLL_MS: '25',
       PORT: '3000',
+      ...(options.production
+        ? {
+            JWT_SECRET: randomBytes(20).toString('hex'),
+            REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
+          }
+        : {}),
     });
     const logger = Boolean(process.env.E2E_LOG);
     const api = await createApiApp(config, { logger });

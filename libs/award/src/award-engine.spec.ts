@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { AwardInputError, ENGINE_VERSION, evaluateBatch } from './award-engine.js';
+import { AwardInputError, ENGINE_VERSION, evaluateBatch, evaluateBatchGreedy } from './award-engine.js';
 import type { AwardInput, EngineLine, EngineLot, EngineOffer } from './award.types.js';
 import { QUALITY_GRADES, type QualityGrade } from '../../core/src/grade.js';
 import { aLine, aLot, anOffer, KITCHEN, kg, lotFor, northOf, rules } from './testing/builders.js';
@@ -81,9 +81,15 @@ function marketDay(): AwardInput {
 
 describe('evaluateBatch', () => {
   it('evaluates a market day: every offer explained, stock never promised twice', () => {
+    // Rice supply (lots a 120 kg + b 100 kg) is short of demand (150 + 80 kg). Greedy v1 served
+    // rice-sppg-1 first and left rice-sppg-2 at 70/80 kg (coverage 1 + 0.875). The optimum covers
+    // the smaller line fully (each kilo counts for 1/80 of it, against 1/150 on the big one):
+    // 1 + 140/150. Lot a's stock scores better than lot b's on both lines but the gap is larger
+    // on rice-sppg-2 (0.990 vs 0.856 there, 0.990 vs 0.848 on rice-sppg-1, per kilo of a smaller
+    // line), so lot a fills rice-sppg-2 and its last 40 kg go to rice-sppg-1 with lot b's 100 kg.
     const result = evaluateBatch(marketDay());
     expect(result.engineVersion).toBe(ENGINE_VERSION);
-    expect(result.path).toBe('greedy');
+    expect(result.path).toBe('exact');
     expect(
       result.evaluations.map((e) => [
         e.lineId,
@@ -93,24 +99,31 @@ describe('evaluateBatch', () => {
       ]),
     ).toEqual([
       ['eggs-sppg-1', 'o-e', 1, kg(30)],
-      ['rice-sppg-1', 'o-a1', 1, kg(120)],
-      ['rice-sppg-1', 'o-b1', 2, kg(30)],
+      ['rice-sppg-1', 'o-a1', 1, kg(40)],
+      ['rice-sppg-1', 'o-b1', 2, kg(100)],
       ['rice-sppg-1', 'o-c1', 0, 'ABOVE_CEILING'],
-      ['rice-sppg-2', 'o-a2', 1, 'STOCK_ALREADY_AWARDED'],
-      ['rice-sppg-2', 'o-b2', 2, kg(70)],
+      ['rice-sppg-2', 'o-a2', 1, kg(80)],
+      ['rice-sppg-2', 'o-b2', 2, 'LINE_FILLED'],
       ['rice-sppg-2', 'o-c2', 0, 'BELOW_MIN_GRADE'],
     ]);
     expect(result.allocations.map((a) => `${a.lineId}:${a.offerId}`)).toEqual([
       'eggs-sppg-1:o-e',
       'rice-sppg-1:o-a1',
       'rice-sppg-1:o-b1',
-      'rice-sppg-2:o-b2',
+      'rice-sppg-2:o-a2',
     ]);
     expect(result.lines).toEqual([
       { lineId: 'eggs-sppg-1', demandedMilli: kg(40), awardedMilli: kg(30) },
-      { lineId: 'rice-sppg-1', demandedMilli: kg(150), awardedMilli: kg(150) },
-      { lineId: 'rice-sppg-2', demandedMilli: kg(80), awardedMilli: kg(70) },
+      { lineId: 'rice-sppg-1', demandedMilli: kg(150), awardedMilli: kg(140) },
+      { lineId: 'rice-sppg-2', demandedMilli: kg(80), awardedMilli: kg(80) },
     ]);
+    expect(result.solver).toMatchObject({ components: 2, exactComponents: 2, repairRounds: 0 });
+    expect(result.solver!.lpBound).toBe(result.objective);
+
+    const greedy = evaluateBatchGreedy(marketDay());
+    expect(greedy).toMatchObject({ path: 'greedy', engineVersion: 'greedy-1' });
+    expect(greedy.solver).toBeUndefined();
+    expect(result.objective).toBeGreaterThan(greedy.objective);
   });
 
   it('gives the same output for the same input, whatever order it arrives in', () => {

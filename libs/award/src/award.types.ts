@@ -185,6 +185,11 @@ export interface SolverReport {
   /** Re-solves done by the repair, over all components. */
   repairRounds: number;
   /**
+   * Repaired components where a simple feasible allocation (greedy v1 or whole line to the
+   * cheapest offer, each topped up) beat the repaired flow and was kept instead.
+   */
+  simpleAllocationWins: number;
+  /**
    * Objective (same formula as `AwardResult.objective`) of the LP relaxation without the split
    * rules: no allocation of this batch can score higher. Null when a component ran out of budget
    * before its LP finished.

@@ -167,10 +167,15 @@ function stockTakenWhy(
         en: 'stock in this lot was already awarded to an earlier-posted line',
         id: 'stok di lot ini sudah diberikan ke kebutuhan yang diajukan lebih dulu',
       };
-    case 'OTHER_LINE':
+    case 'BETTER_LINE':
       return {
         en: 'stock in this lot was already awarded to other lines, where it covers more of the demand or scores higher',
         id: 'stok di lot ini sudah diberikan ke kebutuhan lain, yang dengan stok itu lebih banyak terpenuhi atau berskor lebih tinggi',
+      };
+    case 'OTHER_LINE':
+      return {
+        en: 'stock in this lot was already awarded to other lines',
+        id: 'stok di lot ini sudah diberikan ke kebutuhan lain',
       };
     case 'SAME_LINE':
       return {

@@ -149,11 +149,25 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
     }
   };
 
-  /** Shortest path from the source to a target line; returns the line (local index) or -1. */
+  // Lines of the group being served (isTarget) and their count; set by the main loop.
+  let groupFrom = 0;
+  let groupTo = 0;
+
+  /**
+   * Shortest path from the source to the best target line; returns the line (local index) or -1.
+   * Dijkstra runs on reduced costs, so a line's true path cost is dist + π(line): targets are
+   * compared on that (then by index: the earlier-posted line), and the search stops once no
+   * unsettled node can lead to a cheaper target (key + min π over the targets > best).
+   */
   const dijkstra = (): number => {
     stamp++;
     heapSize = 0;
     let nSettled = 0;
+    let minTargetPi = Infinity;
+    for (let i = groupFrom; i < groupTo; i++) {
+      const l = byQ[i];
+      if (isTarget[l] && pi[K + l] < minTargetPi) minTargetPi = pi[K + l];
+    }
     for (let k = 0; k < K; k++) {
       if (lotLeft[k] <= 0) continue;
       const d = piSource - pi[k];
@@ -162,22 +176,27 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
       seen[k] = stamp;
       push(k, dist[k]);
     }
-    let target = -1;
-    let targetDist = 0;
+    let best = Infinity;
+    let bestLine = -1;
+    let bestDist = 0;
     while (heapSize > 0) {
       const u = heapNode[0];
       const d = heapKey[0];
       pop();
       work++;
       if (done[u] === stamp || d > dist[u]) continue;
+      if (bestLine >= 0 && d + minTargetPi > best) break;
       done[u] = stamp;
       settled[nSettled++] = u;
       if (u >= K) {
         const l = u - K;
         if (isTarget[l]) {
-          target = l;
-          targetDist = d;
-          break;
+          const trueCost = d + pi[u];
+          if (trueCost < best || (trueCost === best && l < bestLine)) {
+            best = trueCost;
+            bestLine = l;
+            bestDist = d;
+          }
         }
         // Reverse arcs: take back flow a lot sends to this line, to send it elsewhere.
         const piU = pi[u];
@@ -221,14 +240,15 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
         return -1;
       }
     }
-    if (target < 0) return -1;
-    // π' = π + min(d, D) − D keeps every residual reduced cost ≥ 0 and makes the path's 0.
+    if (bestLine < 0) return -1;
+    // π' = π + min(d, D) − D (D = the chosen line's reduced distance) keeps every residual
+    // reduced cost ≥ 0 and makes the path's 0. Nodes never settled have d ≥ D: unchanged.
     for (let i = 0; i < nSettled; i++) {
       const v = settled[i];
-      pi[v] += dist[v] - targetDist;
+      if (dist[v] < bestDist) pi[v] += dist[v] - bestDist;
     }
-    piSource -= targetDist;
-    return target;
+    piSource -= bestDist;
+    return bestLine;
   };
 
   const augment = (line: number): void => {
@@ -271,6 +291,8 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
   for (let g = 0; g < L && !exhausted; ) {
     let end = g;
     while (end < L && p.lineCap[byQ[end]] === p.lineCap[byQ[g]]) end++;
+    groupFrom = g;
+    groupTo = end;
     let targets = 0;
     for (let i = g; i < end; i++) {
       isTarget[byQ[i]] = 1;

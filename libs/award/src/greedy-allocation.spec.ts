@@ -1,4 +1,4 @@
-import { evaluateBatch } from './award-engine.js';
+import { evaluateBatchGreedy } from './award-engine.js';
 import type { AwardResult, OfferEvaluationResult } from './award.types.js';
 import { aLine, aLot, anOffer, kg, lotFor, rules } from './testing/builders.js';
 
@@ -12,7 +12,10 @@ function awarded(result: AwardResult): Record<string, number> {
   return Object.fromEntries(result.allocations.map((a) => [a.offerId, a.quantityMilli]));
 }
 
-describe('greedy allocation', () => {
+// The v1 greedy stays available (the optimiser's fallback, the benchmark's baseline): these are
+// its hand-checked cases, run through `evaluateBatchGreedy`. The optimiser's are in
+// optimal-allocation.spec.ts.
+describe('greedy allocation (v1)', () => {
   describe('a lot offered to two kitchens', () => {
     // Koperasi Sukorejo has one 60 kg lot of rice and offers 50 kg of it to each of two kitchens.
     const earlier = aLine({ id: 'z-posted-first', order: 1, quantityMilli: kg(50) });
@@ -34,7 +37,7 @@ describe('greedy allocation', () => {
     });
 
     it('is never promised beyond what it holds, and the earlier-posted line is served first', () => {
-      const result = evaluateBatch({
+      const result = evaluateBatchGreedy({
         lines: [later, earlier],
         offers: [toLater, toEarlier],
         lots: [lot],
@@ -52,7 +55,7 @@ describe('greedy allocation', () => {
 
     it("tells the later kitchen's offer the stock is gone when the first line took it all", () => {
       const small = { ...lot, availableMilli: kg(40) };
-      const result = evaluateBatch({
+      const result = evaluateBatchGreedy({
         lines: [later, earlier],
         offers: [toLater, toEarlier],
         lots: [small],
@@ -74,7 +77,7 @@ describe('greedy allocation', () => {
         { ...earlier, order: 5 },
         { ...later, order: 5 },
       ];
-      const result = evaluateBatch({
+      const result = evaluateBatchGreedy({
         lines: sameOrder,
         offers: [toEarlier, toLater],
         lots: [lot],
@@ -85,7 +88,7 @@ describe('greedy allocation', () => {
 
     it('lets the next offer of the later line make up for the lost stock', () => {
       const backup = anOffer({ id: 'o3', lineId: later.id, unitPrice: 14_000n, quantityMilli: kg(100) });
-      const result = evaluateBatch({
+      const result = evaluateBatchGreedy({
         lines: [later, earlier],
         offers: [toLater, toEarlier, backup],
         lots: [lot, lotFor(backup)],
@@ -100,7 +103,7 @@ describe('greedy allocation', () => {
     const best = anOffer({ id: 'best', lineId: 'l', unitPrice: 12_000n, quantityMilli: kg(20) });
     const second = anOffer({ id: 'second', lineId: 'l', unitPrice: 12_500n, quantityMilli: kg(100) });
     const third = anOffer({ id: 'third', lineId: 'l', unitPrice: 13_000n, quantityMilli: kg(100) });
-    const result = evaluateBatch({
+    const result = evaluateBatchGreedy({
       lines: [line],
       offers: [third, second, best],
       lots: [best, second, third].map((o) => lotFor(o)),
@@ -124,7 +127,7 @@ describe('greedy allocation', () => {
       stockLotId: 'lot-x',
       unitPrice: 12_345n,
     });
-    const result = evaluateBatch({ lines: [line], offers: [offer], lots: [lotFor(offer)], rules: rules() });
+    const result = evaluateBatchGreedy({ lines: [line], offers: [offer], lots: [lotFor(offer)], rules: rules() });
     expect(result.allocations).toEqual([
       {
         offerId: 'o',
@@ -149,7 +152,7 @@ describe('greedy allocation', () => {
         quantityMilli: kg(30),
       }),
     );
-    const result = evaluateBatch({
+    const result = evaluateBatchGreedy({
       lines: [line],
       offers,
       lots: offers.map((o) => lotFor(o)),
@@ -169,7 +172,7 @@ describe('greedy allocation', () => {
     const lots = [tiny, main, rest].map((o) => lotFor(o));
 
     it('skips an award below the commodity minimum, but not one that completes the line', () => {
-      const result = evaluateBatch({
+      const result = evaluateBatchGreedy({
         lines: [line],
         offers: [tiny, main, rest],
         lots,
@@ -187,7 +190,7 @@ describe('greedy allocation', () => {
     });
 
     it("applies the minimum of the line's own commodity only", () => {
-      const result = evaluateBatch({
+      const result = evaluateBatchGreedy({
         lines: [line],
         offers: [tiny, main, rest],
         lots,
@@ -198,7 +201,7 @@ describe('greedy allocation', () => {
 
     it('measures the award after stock limits, not the offered quantity', () => {
       const big = anOffer({ id: 'big', lineId: 'l', unitPrice: 11_000n, quantityMilli: kg(100) });
-      const result = evaluateBatch({
+      const result = evaluateBatchGreedy({
         lines: [line],
         offers: [big, main],
         lots: [lotFor(big, { availableMilli: kg(5) }), lotFor(main)],
@@ -228,7 +231,7 @@ describe('greedy allocation', () => {
       unitPrice: 12_500n,
       quantityMilli: kg(30),
     });
-    const result = evaluateBatch({ lines: [line], offers: [again, first], lots: [lot], rules: rules() });
+    const result = evaluateBatchGreedy({ lines: [line], offers: [again, first], lots: [lot], rules: rules() });
     expect(awarded(result)).toEqual({ first: kg(30) });
     expect(evaluationOf(result, 'again').unawardedReason).toBe('STOCK_ALREADY_AWARDED');
     expect(evaluationOf(result, 'again').explanation.en).toContain('your higher-ranked offer on this line');
@@ -237,7 +240,7 @@ describe('greedy allocation', () => {
   it('leaves a line without valid offers unfilled', () => {
     const line = aLine({ id: 'l', maxUnitPrice: 10_000n });
     const offer = anOffer({ id: 'o', lineId: 'l', unitPrice: 12_000n });
-    const result = evaluateBatch({ lines: [line], offers: [offer], lots: [lotFor(offer)], rules: rules() });
+    const result = evaluateBatchGreedy({ lines: [line], offers: [offer], lots: [lotFor(offer)], rules: rules() });
     expect(result.allocations).toEqual([]);
     expect(result.lines).toEqual([{ lineId: 'l', demandedMilli: kg(100), awardedMilli: 0 }]);
   });
@@ -247,7 +250,7 @@ describe('greedy allocation', () => {
     const a = anOffer({ id: 'a', lineId: 'l', unitPrice: 1n, quantityMilli: 333 });
     const b = anOffer({ id: 'b', lineId: 'l', unitPrice: 2n, quantityMilli: 667 });
     const c = anOffer({ id: 'c', lineId: 'l', unitPrice: 3n, quantityMilli: 5 });
-    const result = evaluateBatch({
+    const result = evaluateBatchGreedy({
       lines: [line],
       offers: [a, b, c],
       lots: [a, b, c].map((o) => lotFor(o)),

@@ -26,12 +26,13 @@ export type AllocationDecision =
   | {
       kind: 'STOCK_ALREADY_AWARDED';
       /**
-       * EARLIER_LINE: greedy v1 served an earlier-posted line first. OTHER_LINE: the optimiser
-       * gave the lot to other lines, where it covers more demand or scores higher. SAME_LINE:
-       * to the cooperative's higher-ranked offer on this line; SAME_LINE_OTHER: to its other
-       * (not higher-ranked) offer on this line.
+       * EARLIER_LINE: greedy v1 served an earlier-posted line first. BETTER_LINE: the optimum
+       * (exact path) gave the lot to other lines, where it covers more of the demand or scores
+       * higher. OTHER_LINE: to other lines (a repaired allocation: no claim why). SAME_LINE: to
+       * the cooperative's higher-ranked offer on this line; SAME_LINE_OTHER: to its other (not
+       * higher-ranked) offer on this line.
        */
-      takenBy: 'EARLIER_LINE' | 'OTHER_LINE' | 'SAME_LINE' | 'SAME_LINE_OTHER';
+      takenBy: 'EARLIER_LINE' | 'BETTER_LINE' | 'OTHER_LINE' | 'SAME_LINE' | 'SAME_LINE_OTHER';
     }
   | { kind: 'BELOW_MIN_AWARD'; possibleMilli: number; minimumMilli: number };
 

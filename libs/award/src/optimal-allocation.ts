@@ -121,9 +121,6 @@ export function allocateOptimal(
 
   const finalFlow = new Float64Array(A);
   const lpFlow = new Float64Array(A);
-  const banReason = new Uint8Array(A);
-  const banProposed = new Float64Array(A);
-  const statusOfLine = new Array<ComponentStatus | null>(L).fill(null);
   const decisions = new Map<string, AllocationDecision>();
   const report: SolverReport = {
     components: componentLines.length,
@@ -131,114 +128,40 @@ export function allocateOptimal(
     repairedComponents: 0,
     fallbackComponents: 0,
     repairRounds: 0,
+    simpleAllocationWins: 0,
     lpBound: null,
     work: 0,
   };
   let lpComplete = true;
 
   for (const compLines of componentLines) {
-    // Local problem.
-    const compArcs: number[] = [];
-    for (const l of compLines) for (let a = lineArcStart[l]; a < lineArcStart[l + 1]; a++) compArcs.push(a);
-    const lotLocal = new Map<number, number>();
-    const compLots: number[] = [];
-    for (const a of compArcs) {
-      if (!lotLocal.has(arcLot[a])) {
-        lotLocal.set(arcLot[a], compLots.length);
-        compLots.push(arcLot[a]);
-      }
-    }
-    const lineLocal = new Map(compLines.map((l, i) => [l, i]));
-    const n = compArcs.length;
-    const problem: FlowProblem = {
-      lotCap: Float64Array.from(compLots, (k) => sortedLots[k].availableMilli),
-      lineCap: Float64Array.from(compLines, (l) => demand[l]),
-      arcLot: Int32Array.from(compArcs, (a) => lotLocal.get(arcLot[a])!),
-      arcLine: Int32Array.from(compArcs, (a) => lineLocal.get(arcLine[a])!),
-      arcCap: Float64Array.from(compArcs, (a) => arcOffer[a].offer.quantityMilli),
-      arcValue: Float64Array.from(compArcs, (a) => arcOffer[a].total / demand[arcLine[a]]),
-      arcRank: Int32Array.from(compArcs, (a) => arcOffer[a].rank),
-    };
-    // Local arcs of each local line are contiguous (compArcs is built line by line).
-    const localLineStart = new Int32Array(compLines.length + 1);
-    compLines.forEach((l, i) => (localLineStart[i + 1] = localLineStart[i] + lineArcStart[l + 1] - lineArcStart[l]));
-
+    const view = componentView(compLines, lineArcStart, arcLot, arcOffer, sortedLots, demand, minimumOf, cap);
     const budget: WorkBudget = {
       left: opts.workBudgetPerComponent,
       deadline:
         opts.timeBudgetMsPerComponent === null ? null : performance.now() + opts.timeBudgetMsPerComponent,
     };
-    const banned = new Uint8Array(n);
-    const localBan = new Uint8Array(n);
-    const localProposed = new Float64Array(n);
-
-    /**
-     * Finds the awards that break a split rule on each line. 'ban' excludes them from the next
-     * solve; 'trim' sets them to 0 in `flow` (repeating on a line until it keeps the rules).
-     * Returns how many awards were excluded or trimmed.
-     */
-    const enforce = (flow: Float64Array, mode: 'ban' | 'trim'): number => {
-      let changed = 0;
-      for (let i = 0; i < compLines.length; i++) {
-        const minimum = minimumOf[compLines[i]];
-        const q = demand[compLines[i]];
-        for (;;) {
-          const awarded: number[] = [];
-          let sum = 0;
-          for (let a = localLineStart[i]; a < localLineStart[i + 1]; a++) {
-            if (flow[a] > 0) {
-              awarded.push(a);
-              sum += flow[a];
-            }
-          }
-          // Largest award first; the better rank between equals.
-          const byAwardDesc = (x: number, y: number) =>
-            flow[y] - flow[x] || problem.arcRank[x] - problem.arcRank[y];
-          let offenders: number[] = [];
-          let reason = NO_BAN;
-          if (awarded.length > cap) {
-            offenders = awarded.sort(byAwardDesc).slice(cap);
-            reason = BAN_CAP;
-          } else if (minimum > 0) {
-            const small = awarded.filter((a) => flow[a] < minimum).sort(byAwardDesc);
-            const allowed = sum === q ? 1 : 0;
-            if (small.length > allowed) {
-              offenders = small.slice(allowed);
-              reason = BAN_MIN;
-            }
-          }
-          if (offenders.length === 0) break;
-          for (const a of offenders) {
-            localBan[a] = reason;
-            localProposed[a] = flow[a];
-            if (mode === 'ban') banned[a] = 1;
-            else flow[a] = 0;
-          }
-          changed += offenders.length;
-          if (mode === 'ban') break;
-        }
-      }
-      return changed;
-    };
+    const banned = new Uint8Array(view.n);
+    const banReason = new Uint8Array(view.n);
+    const banProposed = new Float64Array(view.n);
 
     let status: ComponentStatus = 'exact';
     let rounds = 0;
-    const lp = solveLexMaxFlow(problem, banned, budget);
+    const lp = solveLexMaxFlow(view.problem, banned, budget);
     let flow = lp.flow;
     if (flow) {
-      compArcs.forEach((a, i) => (lpFlow[a] = flow![i]));
-      const probe = Float64Array.from(flow);
-      if (enforce(probe, 'trim') > 0) {
+      view.arcs.forEach((a, i) => (lpFlow[a] = flow![i]));
+      if (enforceSplitRules(view, Float64Array.from(flow), 'trim', banned, banReason, banProposed) > 0) {
         status = 'repaired';
-        localBan.fill(NO_BAN);
+        banReason.fill(NO_BAN);
         for (;;) {
           if (rounds >= opts.maxRepairRounds) {
-            enforce(flow, 'trim');
+            enforceSplitRules(view, flow, 'trim', banned, banReason, banProposed);
             break;
           }
-          if (enforce(flow, 'ban') === 0) break;
+          if (enforceSplitRules(view, flow, 'ban', banned, banReason, banProposed) === 0) break;
           rounds++;
-          flow = solveLexMaxFlow(problem, banned, budget).flow;
+          flow = solveLexMaxFlow(view.problem, banned, budget).flow;
           if (!flow) break;
         }
       }
@@ -247,109 +170,56 @@ export function allocateOptimal(
     }
     report.work += opts.workBudgetPerComponent - budget.left;
     report.repairRounds += rounds;
+    if (!flow) status = 'fallback';
 
-    if (!flow) {
-      status = 'fallback';
+    // Outside the exact path, keep the best of: the repaired flow (topped up), greedy v1, and
+    // the whole-line-to-the-cheapest rule (topped up). So the result is never worse than either
+    // simple rule, and always keeps every rule.
+    let chosen: { flow: Float64Array; kind: 'flow' | 'greedy' | 'whole-line' } | null = flow
+      ? { flow, kind: 'flow' }
+      : null;
+    if (status !== 'exact') {
+      if (chosen) topUp(view, chosen.flow);
       const greedy = allocateGreedy(
-        compLines.map((l) => sortedLines[l]),
+        view.lines.map((l) => sortedLines[l]),
         rankedByLine,
-        compLots.map((k) => sortedLots[k]),
+        view.lots.map((k) => sortedLots[k]),
         rules,
       );
-      const arcOfOffer = new Map(compArcs.map((a) => [arcOffer[a].offer.id, a]));
-      for (const alloc of greedy.allocations) finalFlow[arcOfOffer.get(alloc.offerId)!] = alloc.quantityMilli;
-      for (const [offerId, decision] of greedy.decisions) decisions.set(offerId, decision);
-    } else {
-      compArcs.forEach((a, i) => {
-        finalFlow[a] = flow![i];
-        banReason[a] = localBan[i];
-        banProposed[a] = localProposed[i];
-      });
+      const greedyFlow = new Float64Array(view.n);
+      const localOfOffer = new Map(view.arcs.map((a, i) => [arcOffer[a].offer.id, i]));
+      for (const alloc of greedy.allocations) greedyFlow[localOfOffer.get(alloc.offerId)!] = alloc.quantityMilli;
+      const wholeLine = cheapestWholeLine(view);
+      topUp(view, wholeLine);
+      const candidates = [
+        ...(chosen ? [chosen] : []),
+        { flow: greedyFlow, kind: 'greedy' as const },
+        { flow: wholeLine, kind: 'whole-line' as const },
+      ];
+      let best = candidates[0];
+      let bestValue = componentValue(view, best.flow);
+      for (const c of candidates.slice(1)) {
+        const value = componentValue(view, c.flow);
+        if (value > bestValue) {
+          best = c;
+          bestValue = value;
+        }
+      }
+      if (chosen && best !== chosen) report.simpleAllocationWins++;
+      chosen = best;
+      if (chosen.kind === 'greedy') {
+        for (const [offerId, decision] of greedy.decisions) decisions.set(offerId, decision);
+      }
     }
-    for (const l of compLines) statusOfLine[l] = status;
+    const final = chosen!;
+    view.arcs.forEach((a, i) => (finalFlow[a] = final.flow[i]));
+    if (final.kind !== 'greedy') {
+      if (final.kind !== 'flow') banReason.fill(NO_BAN);
+      decideComponent(view, final.flow, status === 'exact', banReason, banProposed, decisions);
+    }
     if (status === 'exact') report.exactComponents++;
     else if (status === 'repaired') report.repairedComponents++;
     else report.fallbackComponents++;
-  }
-
-  // ---- Top-up (repaired components): free stock to lines that can take it within the rules. ----
-  const lotLeft = Float64Array.from(sortedLots, (lot) => lot.availableMilli);
-  for (let a = 0; a < A; a++) lotLeft[arcLot[a]] -= finalFlow[a];
-  for (let l = 0; l < L; l++) {
-    if (statusOfLine[l] !== 'repaired') continue;
-    let need = demand[l];
-    let suppliers = 0;
-    for (let a = lineArcStart[l]; a < lineArcStart[l + 1]; a++) {
-      need -= finalFlow[a];
-      if (finalFlow[a] > 0) suppliers++;
-    }
-    for (let a = lineArcStart[l]; a < lineArcStart[l + 1] && need > 0; a++) {
-      const add = Math.min(need, arcOffer[a].offer.quantityMilli - finalFlow[a], lotLeft[arcLot[a]]);
-      if (add <= 0) continue;
-      if (finalFlow[a] === 0) {
-        if (suppliers >= cap) continue;
-        if (add < minimumOf[l] && add < need) continue;
-        suppliers++;
-      }
-      finalFlow[a] += add;
-      lotLeft[arcLot[a]] -= add;
-      need -= add;
-    }
-  }
-
-  // ---- Decisions for the optimised components, from the final allocation's facts. ----
-  const lotLines = new Map<number, Set<number>>();
-  for (let a = 0; a < A; a++) {
-    if (finalFlow[a] <= 0) continue;
-    const set = lotLines.get(arcLot[a]) ?? new Set<number>();
-    lotLines.set(arcLot[a], set.add(arcLine[a]));
-  }
-  for (let l = 0; l < L; l++) {
-    const status = statusOfLine[l];
-    if (status === null || status === 'fallback') continue;
-    let filled = 0;
-    let suppliers = 0;
-    let worstAwardedRank = 0;
-    for (let a = lineArcStart[l]; a < lineArcStart[l + 1]; a++) {
-      if (finalFlow[a] <= 0) continue;
-      filled += finalFlow[a];
-      suppliers++;
-      worstAwardedRank = Math.max(worstAwardedRank, arcOffer[a].rank);
-    }
-    const lineFull = filled === demand[l];
-    for (let a = lineArcStart[l]; a < lineArcStart[l + 1]; a++) {
-      const { offer, rank } = arcOffer[a];
-      const k = arcLot[a];
-      const x = finalFlow[a];
-      if (x > 0) {
-        const limitedBy =
-          x === offer.quantityMilli ? 'OFFER' : lineFull ? 'LINE_NEED' : lotLeft[k] === 0 ? 'LOT_STOCK' : 'OFFER';
-        decisions.set(offer.id, { kind: 'AWARDED', quantityMilli: x, limitedBy });
-        continue;
-      }
-      decisions.set(
-        offer.id,
-        unawardedDecision({
-          lineFull,
-          allAwardedRankHigher: worstAwardedRank < rank,
-          lotLeft: lotLeft[k],
-          lotTakers: lotLines.get(k),
-          line: l,
-          sameLotSameLineRankHigher: () => {
-            for (let b = lineArcStart[l]; b < lineArcStart[l + 1]; b++) {
-              if (arcLot[b] === k && finalFlow[b] > 0 && arcOffer[b].rank > rank) return false;
-            }
-            return true;
-          },
-          ban: banReason[a],
-          proposed: banProposed[a],
-          suppliers,
-          cap,
-          minimum: minimumOf[l],
-          possible: Math.min(offer.quantityMilli, lotLeft[k], demand[l] - filled),
-        }),
-      );
-    }
   }
 
   const allocations: Allocation[] = [];
@@ -377,13 +247,311 @@ export function allocateOptimal(
   return { allocations, decisions, report };
 }
 
+/** One component with local indices: lines in processing order, arcs by line then rank. */
+interface ComponentView {
+  /** Global line indices, processing order. */
+  lines: number[];
+  /** Global lot indices. */
+  lots: number[];
+  /** Global arc indices (by line, then rank). */
+  arcs: number[];
+  n: number;
+  lineStart: Int32Array;
+  problem: FlowProblem;
+  arcTotal: Float64Array;
+  arcPrice: bigint[];
+  arcSubmittedAt: Float64Array;
+  arcOfferId: string[];
+  lineMinimum: Float64Array;
+  cap: number;
+}
+
+function componentView(
+  compLines: number[],
+  lineArcStart: Int32Array,
+  arcLot: Int32Array,
+  arcOffer: readonly RankedOffer[],
+  sortedLots: readonly EngineLot[],
+  demand: readonly number[],
+  minimumOf: readonly number[],
+  cap: number,
+): ComponentView {
+  const arcs: number[] = [];
+  const lineStart = new Int32Array(compLines.length + 1);
+  compLines.forEach((l, i) => {
+    for (let a = lineArcStart[l]; a < lineArcStart[l + 1]; a++) arcs.push(a);
+    lineStart[i + 1] = arcs.length;
+  });
+  const lotLocal = new Map<number, number>();
+  const lots: number[] = [];
+  for (const a of arcs) {
+    if (!lotLocal.has(arcLot[a])) {
+      lotLocal.set(arcLot[a], lots.length);
+      lots.push(arcLot[a]);
+    }
+  }
+  const arcLine = new Int32Array(arcs.length);
+  compLines.forEach((_, i) => arcLine.fill(i, lineStart[i], lineStart[i + 1]));
+  const lineCap = Float64Array.from(compLines, (l) => demand[l]);
+  const offers = arcs.map((a) => arcOffer[a]);
+  return {
+    lines: compLines,
+    lots,
+    arcs,
+    n: arcs.length,
+    lineStart,
+    problem: {
+      lotCap: Float64Array.from(lots, (k) => sortedLots[k].availableMilli),
+      lineCap,
+      arcLot: Int32Array.from(arcs, (a) => lotLocal.get(arcLot[a])!),
+      arcLine,
+      arcCap: Float64Array.from(offers, (r) => r.offer.quantityMilli),
+      arcValue: Float64Array.from(offers, (r, i) => r.total / lineCap[arcLine[i]]),
+      arcRank: Int32Array.from(offers, (r) => r.rank),
+    },
+    arcTotal: Float64Array.from(offers, (r) => r.total),
+    arcPrice: offers.map((r) => r.offer.unitPrice),
+    arcSubmittedAt: Float64Array.from(offers, (r) => r.offer.submittedAt),
+    arcOfferId: offers.map((r) => r.offer.id),
+    lineMinimum: Float64Array.from(compLines, (l) => minimumOf[l]),
+    cap,
+  };
+}
+
+/**
+ * Finds the awards that break a split rule on each line. 'ban' excludes them from the next
+ * solve (recording why and how much the solve had proposed); 'trim' sets them to 0 in `flow`,
+ * repeating on a line until it keeps the rules. Returns how many awards were excluded or trimmed.
+ *
+ * Beyond the cap, the smallest awards go (the better rank stays between equals). Below the
+ * minimum, the small awards go, except the largest one on a line that is completely covered.
+ */
+function enforceSplitRules(
+  view: ComponentView,
+  flow: Float64Array,
+  mode: 'ban' | 'trim',
+  banned: Uint8Array,
+  banReason: Uint8Array,
+  banProposed: Float64Array,
+): number {
+  const { lineStart, problem, lineMinimum, cap } = view;
+  const byAwardDesc = (x: number, y: number) => flow[y] - flow[x] || problem.arcRank[x] - problem.arcRank[y];
+  let changed = 0;
+  for (let i = 0; i < view.lines.length; i++) {
+    const minimum = lineMinimum[i];
+    for (;;) {
+      const awarded: number[] = [];
+      let sum = 0;
+      for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+        if (flow[a] > 0) {
+          awarded.push(a);
+          sum += flow[a];
+        }
+      }
+      let offenders: number[] = [];
+      let reason = NO_BAN;
+      if (awarded.length > cap) {
+        offenders = awarded.sort(byAwardDesc).slice(cap);
+        reason = BAN_CAP;
+      } else if (minimum > 0) {
+        const small = awarded.filter((a) => flow[a] < minimum).sort(byAwardDesc);
+        const allowed = sum === problem.lineCap[i] ? 1 : 0;
+        if (small.length > allowed) {
+          offenders = small.slice(allowed);
+          reason = BAN_MIN;
+        }
+      }
+      if (offenders.length === 0) break;
+      for (const a of offenders) {
+        banReason[a] = reason;
+        banProposed[a] = flow[a];
+        if (mode === 'ban') banned[a] = 1;
+        else flow[a] = 0;
+      }
+      changed += offenders.length;
+      if (mode === 'ban') break;
+    }
+  }
+  return changed;
+}
+
+/** Stock left in each local lot under `flow`. */
+function lotLeftOf(view: ComponentView, flow: Float64Array): Float64Array {
+  const left = Float64Array.from(view.problem.lotCap);
+  for (let a = 0; a < view.n; a++) left[view.problem.arcLot[a]] -= flow[a];
+  return left;
+}
+
+/**
+ * Greedy v1 continued from `flow` (which must keep the rules): lines in posting order, offers by
+ * rank, each given what it can still take without breaking a rule. Only adds.
+ */
+function topUp(view: ComponentView, flow: Float64Array): void {
+  const { lineStart, problem, lineMinimum, cap } = view;
+  const lotLeft = lotLeftOf(view, flow);
+  for (let i = 0; i < view.lines.length; i++) {
+    let need = problem.lineCap[i];
+    let suppliers = 0;
+    for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+      need -= flow[a];
+      if (flow[a] > 0) suppliers++;
+    }
+    for (let a = lineStart[i]; a < lineStart[i + 1] && need > 0; a++) {
+      const k = problem.arcLot[a];
+      const add = Math.min(need, problem.arcCap[a] - flow[a], lotLeft[k]);
+      if (add <= 0) continue;
+      if (flow[a] === 0) {
+        if (suppliers >= cap) continue;
+        if (add < lineMinimum[i] && add < need) continue;
+        suppliers++;
+      }
+      flow[a] += add;
+      lotLeft[k] -= add;
+      need -= add;
+    }
+  }
+}
+
+/**
+ * The common rule, as a candidate: lines in posting order, each given whole to the cheapest
+ * valid offer that can cover it from its lot's remaining stock (then the earlier offer, then id).
+ */
+function cheapestWholeLine(view: ComponentView): Float64Array {
+  const { lineStart, problem } = view;
+  const flow = new Float64Array(view.n);
+  const lotLeft = Float64Array.from(problem.lotCap);
+  for (let i = 0; i < view.lines.length; i++) {
+    const q = problem.lineCap[i];
+    let best = -1;
+    for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+      if (problem.arcCap[a] < q || lotLeft[problem.arcLot[a]] < q) continue;
+      if (
+        best < 0 ||
+        view.arcPrice[a] < view.arcPrice[best] ||
+        (view.arcPrice[a] === view.arcPrice[best] &&
+          (view.arcSubmittedAt[a] < view.arcSubmittedAt[best] ||
+            (view.arcSubmittedAt[a] === view.arcSubmittedAt[best] &&
+              compareIds(view.arcOfferId[a], view.arcOfferId[best]) < 0)))
+      ) {
+        best = a;
+      }
+    }
+    if (best >= 0) {
+      flow[best] = q;
+      lotLeft[problem.arcLot[best]] -= q;
+    }
+  }
+  return flow;
+}
+
+/** 1e6 · Σ fill/Q + Σ x · total/Q over the component, to compare candidates. */
+function componentValue(view: ComponentView, flow: Float64Array): number {
+  const { lineStart, problem } = view;
+  let value = 0;
+  for (let i = 0; i < view.lines.length; i++) {
+    let filled = 0;
+    let score = 0;
+    for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+      filled += flow[a];
+      score += flow[a] * view.arcTotal[a];
+    }
+    value += (FILL_WEIGHT * filled + score) / problem.lineCap[i];
+  }
+  return value;
+}
+
+/** Decisions for every offer of a component allocated by `flow`, from the allocation's facts. */
+function decideComponent(
+  view: ComponentView,
+  flow: Float64Array,
+  exact: boolean,
+  banReason: Uint8Array,
+  banProposed: Float64Array,
+  decisions: Map<string, AllocationDecision>,
+): void {
+  const { lineStart, problem, lineMinimum, cap } = view;
+  const lotLeft = lotLeftOf(view, flow);
+  // For each lot, the first line it supplies and whether it supplies several.
+  const lotFirstLine = new Int32Array(view.lots.length).fill(-1);
+  const lotSeveralLines = new Uint8Array(view.lots.length);
+  for (let a = 0; a < view.n; a++) {
+    if (flow[a] <= 0) continue;
+    const k = problem.arcLot[a];
+    const l = problem.arcLine[a];
+    if (lotFirstLine[k] < 0) lotFirstLine[k] = l;
+    else if (lotFirstLine[k] !== l) lotSeveralLines[k] = 1;
+  }
+  for (let i = 0; i < view.lines.length; i++) {
+    let filled = 0;
+    let suppliers = 0;
+    let worstAwardedRank = 0;
+    for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+      if (flow[a] <= 0) continue;
+      filled += flow[a];
+      suppliers++;
+      worstAwardedRank = Math.max(worstAwardedRank, problem.arcRank[a]);
+    }
+    const q = problem.lineCap[i];
+    const lineFull = filled === q;
+    for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+      const offerId = view.arcOfferId[a];
+      const k = problem.arcLot[a];
+      const rank = problem.arcRank[a];
+      const x = flow[a];
+      if (x > 0) {
+        // Said as what was left after the other awards: of the line after the better-ranked
+        // ones (true when this is the worst-ranked award), else of the lot.
+        const limitedBy =
+          x === problem.arcCap[a]
+            ? 'OFFER'
+            : lineFull && rank === worstAwardedRank
+              ? 'LINE_NEED'
+              : lotLeft[k] === 0
+                ? 'LOT_STOCK'
+                : lineFull
+                  ? 'LINE_NEED'
+                  : 'OFFER';
+        decisions.set(offerId, { kind: 'AWARDED', quantityMilli: x, limitedBy });
+        continue;
+      }
+      const otherLine = lotSeveralLines[k] === 1 || (lotFirstLine[k] >= 0 && lotFirstLine[k] !== i);
+      decisions.set(
+        offerId,
+        unawardedDecision({
+          lineFull,
+          allAwardedRankHigher: worstAwardedRank < rank,
+          lotLeft: lotLeft[k],
+          stockTakenBy: otherLine
+            ? exact
+              ? 'BETTER_LINE'
+              : 'OTHER_LINE'
+            : sameLotRanksHigher(view, flow, i, k, rank)
+              ? 'SAME_LINE'
+              : 'SAME_LINE_OTHER',
+          ban: banReason[a],
+          proposed: banProposed[a],
+          suppliers,
+          cap,
+          minimum: lineMinimum[i],
+          possible: Math.min(problem.arcCap[a], lotLeft[k], q - filled),
+        }),
+      );
+    }
+  }
+}
+
+function sameLotRanksHigher(view: ComponentView, flow: Float64Array, line: number, lot: number, rank: number) {
+  for (let b = view.lineStart[line]; b < view.lineStart[line + 1]; b++) {
+    if (view.problem.arcLot[b] === lot && flow[b] > 0 && view.problem.arcRank[b] > rank) return false;
+  }
+  return true;
+}
+
 interface UnawardedFacts {
   lineFull: boolean;
   allAwardedRankHigher: boolean;
   lotLeft: number;
-  lotTakers: Set<number> | undefined;
-  line: number;
-  sameLotSameLineRankHigher: () => boolean;
+  stockTakenBy: Extract<AllocationDecision, { kind: 'STOCK_ALREADY_AWARDED' }>['takenBy'];
   ban: number;
   proposed: number;
   suppliers: number;
@@ -405,13 +573,7 @@ interface UnawardedFacts {
  */
 function unawardedDecision(f: UnawardedFacts): AllocationDecision {
   if (f.lineFull && f.allAwardedRankHigher) return { kind: 'LINE_FILLED', by: 'HIGHER_RANKED' };
-  if (f.lotLeft === 0) {
-    const otherLine = f.lotTakers !== undefined && [...f.lotTakers].some((l) => l !== f.line);
-    return {
-      kind: 'STOCK_ALREADY_AWARDED',
-      takenBy: otherLine ? 'OTHER_LINE' : f.sameLotSameLineRankHigher() ? 'SAME_LINE' : 'SAME_LINE_OTHER',
-    };
-  }
+  if (f.lotLeft === 0) return { kind: 'STOCK_ALREADY_AWARDED', takenBy: f.stockTakenBy };
   if (f.ban === BAN_MIN) {
     return { kind: 'BELOW_MIN_AWARD', possibleMilli: f.proposed, minimumMilli: f.minimum };
   }

@@ -34,7 +34,11 @@ export function decodeCursor(text: string): Cursor {
   } catch {
     // fall through to the error below
   }
-  throw DomainError.badInput('after is not a valid cursor', 'after bukan kursor yang valid', {
+  throw invalidCursor();
+}
+
+export function invalidCursor(): DomainError {
+  return DomainError.badInput('after is not a valid cursor', 'after bukan kursor yang valid', {
     field: 'after',
   });
 }

@@ -1,5 +1,4 @@
 import type { EntityManager } from 'typeorm';
-import { AuditEntryEntity } from './entities/platform.entity.js';
 
 export interface AuditRecord {
   actorUserId: string | null;
@@ -11,23 +10,32 @@ export interface AuditRecord {
   after?: Record<string, unknown> | null;
 }
 
-/** Appends to the audit trail inside the caller's transaction: the change and its record commit together. */
+/**
+ * Appends to the audit trail inside the caller's transaction: the change and its record commit
+ * together. One multi-row INSERT per thousand records, because an award writes thousands.
+ */
 export async function appendAudit(manager: EntityManager, ...records: AuditRecord[]): Promise<void> {
-  if (records.length === 0) return;
-  await manager.save(
-    records.map((record) =>
-      Object.assign(new AuditEntryEntity(), {
-        actorUserId: record.actorUserId,
-        action: record.action,
-        entityType: record.entityType,
-        entityId: record.entityId,
-        regionCode: record.regionCode,
-        before: record.before ?? null,
-        after: record.after ?? null,
-      }),
-    ),
-    { reload: false },
-  );
+  for (let start = 0; start < records.length; start += 1000) {
+    const chunk = records.slice(start, start + 1000);
+    const values: unknown[] = [];
+    const rows = chunk.map((record, index) => {
+      values.push(
+        record.actorUserId,
+        record.action,
+        record.entityType,
+        record.entityId,
+        record.regionCode,
+        record.before ? JSON.stringify(record.before) : null,
+        record.after ? JSON.stringify(record.after) : null,
+      );
+      const p = index * 7;
+      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}::uuid, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb)`;
+    });
+    await manager.query(
+      `INSERT INTO audit_entry (actor_user_id, action, entity_type, entity_id, region_code, before, after) VALUES ${rows.join(', ')}`,
+      values,
+    );
+  }
 }
 
 /** TypeORM's query() answers UPDATE/DELETE ... RETURNING with [rows, count]; INSERT/SELECT with rows. */

@@ -1,5 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { encodeCursor, type Page, type PageRequest } from '../../core/src/pagination.js';
+import { encodeCursor, invalidCursor, type Page, type PageRequest } from '../../core/src/pagination.js';
 
 export interface SortKey {
   /** SQL expression of the sort column, e.g. "lot.created_at". */
@@ -34,7 +34,13 @@ export async function paginate<T extends ObjectLiteral>(
     .orderBy(sort.column, sort.direction)
     .addOrderBy(`${sort.id}::text`, sort.direction)
     .limit(page.first + 1);
-  const { entities, raw } = await ordered.getRawAndEntities();
+  const { entities, raw } = await ordered.getRawAndEntities().catch((error: unknown) => {
+    // A cursor that decodes but holds no value of the sort column's type (e.g. not a time):
+    // Postgres refuses it with a data exception (class 22). That is the client's bad input.
+    const code = (error as { driverError?: { code?: string } }).driverError?.code;
+    if (page.after && code?.startsWith('22')) throw invalidCursor();
+    throw error;
+  });
   const cursors = new Map<T, string>();
   entities.forEach((entity, index) => {
     const row = raw[index] as { pg_cursor_value: string; pg_cursor_id: string };

@@ -268,9 +268,13 @@ export class MarketEvaluationService {
 
     // Lines and demand outcomes.
     const awardedByLine = new Map(result.lines.map((l) => [l.lineId, l.awardedMilli]));
-    for (const line of lines) {
-      const awarded = awardedByLine.get(line.id) ?? 0;
-      if (awarded > 0) await tx.update(DemandLineEntity, { id: line.id }, { awardedQuantity: awarded });
+    const awardedLines = lines.filter((line) => (awardedByLine.get(line.id) ?? 0) > 0);
+    if (awardedLines.length > 0) {
+      await tx.query(
+        `UPDATE demand_line SET awarded_quantity = v.milli / 1000
+           FROM unnest($1::uuid[], $2::numeric[]) AS v(id, milli) WHERE demand_line.id = v.id`,
+        [awardedLines.map((line) => line.id), awardedLines.map((line) => awardedByLine.get(line.id)!)],
+      );
     }
     for (const demand of demands) {
       const own = lines.filter((l) => l.demandId === demand.id);

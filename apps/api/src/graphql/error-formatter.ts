@@ -56,9 +56,14 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   }
   const code = formatted.extensions?.['code'];
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT') {
+    // A scalar refusing an inline literal, or a validation rule, reports BAD_USER_INPUT; Apollo
+    // re-labels it GRAPHQL_VALIDATION_FAILED and keeps ours as the error's originalError.
+    const cause = (original as { originalError?: { extensions?: { code?: string } } } | undefined)
+      ?.originalError;
     const isValueError =
       code === 'BAD_USER_INPUT' ||
       (original as { extensions?: { code?: string } } | undefined)?.extensions?.code === 'BAD_USER_INPUT' ||
+      cause?.extensions?.code === 'BAD_USER_INPUT' ||
       INPUT_VALUE_PATTERNS.some((pattern) => pattern.test(formatted.message));
     if (isValueError) {
       return {
