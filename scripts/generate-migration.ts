@@ -53,9 +53,12 @@ writeFileSync(join(folder, `${fileName}.ts`), source);
 const indexPath = join(folder, 'index.ts');
 const index = readFileSync(indexPath, 'utf8');
 const importLine = `import { ${className} } from './${fileName}.js';\n`;
-const updated = (importLine + index).replace(
-  /= \[([\s\S]*?)\];/,
-  (_match, body: string) => `= [${body.trimEnd() ? body.trimEnd() : ''}\n  ${className},\n];`,
-);
+const updated = (importLine + index).replace(/= \[([\s\S]*?)\];/, (_match, body: string) => {
+  const existing = body
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
+  return `= [\n${[...existing, className].map((name) => `  ${name},`).join('\n')}\n];`;
+});
 writeFileSync(indexPath, updated);
 console.log(`Wrote libs/database/src/migrations/${fileName}.ts (${sql.upQueries.length} statements)`);

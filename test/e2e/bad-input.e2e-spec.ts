@@ -353,6 +353,15 @@ describe('bad input is refused with BAD_USER_INPUT and changes nothing', () => {
         () => system.request(SUBMIT_MANY, { input: items }, { token: cooperative }),
         /^Offer 2: the lot holds SHALLOT but the line asks for BIRD_CHILI/,
       );
+      await refused(
+        () =>
+          system.request(
+            SUBMIT_MANY,
+            { input: [items[0], { ...items[0], stockLotId: lotC, quantity: 80.001 }] },
+            { token: cooperative },
+          ),
+        /^Offer 2: the offer \(80\.001\) is bigger than what the lot has available \(80\)/,
+      );
       const second = [items[0], { ...items[0], stockLotId: lotC, unitPrice: 12000.5 }];
       await refused(
         () => system.request(SUBMIT_MANY, { input: second }, { token: cooperative }),

@@ -413,6 +413,16 @@ describe('sealed bids and scoping', () => {
     await expectCode('FORBIDDEN', WITHDRAW, { id: offerA }, kitchenA);
     expect(await myOffer(coopA, offerA)).toMatchObject({ status: 'SUBMITTED', unitPrice: 13200 });
 
+    // Each role's own lists are refused to the others.
+    for (const token of [kitchenA, coordinator, tradeCenter]) {
+      await expectCode('FORBIDDEN', MY_OFFERS, {}, token);
+      await expectCode('FORBIDDEN', OPEN_LINES, {}, token);
+      await expectCode('FORBIDDEN', MY_LOTS, {}, token);
+    }
+    for (const token of [coopA, coordinator, tradeCenter]) {
+      await expectCode('FORBIDDEN', `{ myDemands { totalCount } }`, {}, token);
+    }
+
     // Identity administration is for the admin (and coordinators in their region).
     for (const token of [kitchenA, coopA]) {
       await expectCode(
@@ -436,6 +446,33 @@ describe('sealed bids and scoping', () => {
         token,
       );
     }
+    // A coordinator administers only inside its own region.
+    await expectCode(
+      'FORBIDDEN',
+      REGISTER_ORG,
+      { input: { name: 'Dapur Provinsi', kind: 'KITCHEN', regionCode: '35' } },
+      coordinator,
+    );
+    await expectCode(
+      'FORBIDDEN',
+      CREATE_USER,
+      {
+        input: {
+          email: `penyusup.luar@uji.test`,
+          name: 'Penyusup',
+          role: 'KITCHEN_MANAGER',
+          organizationId: org.farKitchen,
+          password: 'rahasia-uji-123',
+        },
+      },
+      coordinator,
+    );
+    await expectCode(
+      'FORBIDDEN',
+      REGISTER_ORG,
+      { input: { name: 'Dapur Kota', kind: 'KITCHEN', regionCode: '35.72.01.1001' } },
+      districtCoordinator,
+    );
     await expectCode(
       'BAD_USER_INPUT',
       REGISTER_ORG,
@@ -449,6 +486,9 @@ describe('sealed bids and scoping', () => {
     await expectCode('FORBIDDEN', UPDATE_POLICY, policyOf('35.72'), coopA);
     await expectCode('FORBIDDEN', UPDATE_POLICY, policyOf('35'), coordinator);
     await expectCode('FORBIDDEN', UPDATE_POLICY, policyOf('35.72'), districtCoordinator);
+    // Who asks is checked before what is asked: a kitchen naming an unknown region is still FORBIDDEN.
+    await expectCode('FORBIDDEN', UPDATE_POLICY, policyOf('99.99'), kitchenA);
+    await expectCode('BAD_USER_INPUT', UPDATE_POLICY, policyOf('99.99'), admin);
     const updated = await system.ok(UPDATE_POLICY, policyOf('35.72'), { token: coordinator });
     expect(updated.updateMarketPolicy).toEqual({ regionCode: '35.72', maxSuppliersPerLine: 3 });
 
@@ -488,6 +528,39 @@ describe('sealed bids and scoping', () => {
       await expectCode('UNAUTHENTICATED', ORDERS, {}, token);
       await expectCode('UNAUTHENTICATED', FULFILMENT, { region: '35.72', from: today, to: today }, token);
     }
+    // Signed out, every other door is closed too, before any input is looked at.
+    for (const [query, variables] of [
+      [DEMAND_VIEW, { id: demand.id }],
+      [MY_OFFERS, {}],
+      [OPEN_LINES, {}],
+      [`{ myDemands { totalCount } }`, {}],
+      [`{ organizations { totalCount } }`, {}],
+      [`{ marketPolicy(regionCode: "35.72") { regionCode } }`, {}],
+      [SUBMIT, { input: { demandLineId: demand.lineId, stockLotId: lotA, quantity: 1, unitPrice: 1 } }],
+      [ADD_LOT, { input: { commodityCode: 'RICE_MEDIUM', quantity: 1, grade: 'A', source: 'OWN' } }],
+      [WITHDRAW, { id: offerA }],
+      [CLOSE, { id: demand.id }],
+      [CANCEL, { id: demand.id }],
+      [UPDATE_POLICY, policyOf('35.72')],
+      [UPDATE_POLICY, policyOf('99.99')],
+      [REGISTER_ORG, { input: { name: 'Dapur Liar', kind: 'KITCHEN', regionCode: '99.99' } }],
+      [
+        CREATE_USER,
+        {
+          input: {
+            email: 'anonim@uji.test',
+            name: 'Anonim',
+            role: 'ADMIN',
+            organizationId: org.kitchenA,
+            password: 'rahasia-uji-123',
+          },
+        },
+      ],
+    ] as const) {
+      await expectCode('UNAUTHENTICATED', query, variables);
+    }
+    expect(await myOffer(coopA, offerA)).toMatchObject({ status: 'SUBMITTED' });
+    expect((await view(demand.id, kitchenA)).status).toBe('OPEN');
 
     // The fulfilment report is for coordinators of that region.
     const report = (region: string) => ({ region, from: today, to: today });

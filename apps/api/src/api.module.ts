@@ -42,6 +42,16 @@ import {
   MonitoringResolver,
 } from './resolvers/monitoring.resolver.js';
 import { OrderLineFieldsResolver, OrdersResolver } from './resolvers/orders.resolver.js';
+import {
+  AuditEntryFieldsResolver,
+  ConsignorStatementFieldsResolver,
+  InvoiceFieldsResolver,
+  LotDeliveryFieldsResolver,
+  LotTraceFieldsResolver,
+  PayableFieldsResolver,
+  SettlementResolver,
+} from './resolvers/settlement.resolver.js';
+import { SettlementModule } from '../../../libs/settlement/src/settlement.module.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -51,7 +61,7 @@ function bearerToken(req: Request): string | null {
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const domainModules = [IdentityModule, CatalogModule, MarketModule, OrdersModule, MonitoringModule];
+    const domainModules = [IdentityModule, CatalogModule, MarketModule, OrdersModule, MonitoringModule, SettlementModule];
     return {
       module: ApiModule,
       imports: [
@@ -121,6 +131,13 @@ export class ApiModule {
         MonitoringResolver,
         CommodityFulfilmentResolver,
         CooperativeFulfilmentResolver,
+        SettlementResolver,
+        InvoiceFieldsResolver,
+        PayableFieldsResolver,
+        LotTraceFieldsResolver,
+        LotDeliveryFieldsResolver,
+        AuditEntryFieldsResolver,
+        ConsignorStatementFieldsResolver,
       ],
     };
   }

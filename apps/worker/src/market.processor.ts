@@ -3,10 +3,13 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { MarketEvaluationService } from '../../../libs/market/src/market-evaluation.service.js';
 import { MarketService } from '../../../libs/market/src/market.service.js';
+import { ShortfallService } from '../../../libs/market/src/shortfall.service.js';
 import {
   JOB_CLOSE_BIDDING,
   JOB_EVALUATE_MARKET,
+  JOB_RESOLVE_SHORTFALL,
   MARKET_QUEUE,
+  type ResolveShortfallPayload,
   type CloseBiddingPayload,
   type EvaluateMarketPayload,
 } from '../../../libs/jobs/src/job-types.js';
@@ -19,6 +22,7 @@ export class MarketProcessor extends WorkerHost {
   constructor(
     private readonly market: MarketService,
     private readonly evaluation: MarketEvaluationService,
+    private readonly shortfalls: ShortfallService,
   ) {
     super();
   }
@@ -29,6 +33,8 @@ export class MarketProcessor extends WorkerHost {
         return this.market.closeDueDemand((job.data as CloseBiddingPayload).demandId);
       case JOB_EVALUATE_MARKET:
         return this.evaluation.evaluateBatch((job.data as EvaluateMarketPayload).batchId);
+      case JOB_RESOLVE_SHORTFALL:
+        return this.shortfalls.resolve((job.data as ResolveShortfallPayload).shortfallId);
       default:
         this.logger.error(`No handler for job ${job.name} (${job.id})`);
         throw new Error(`No handler for job ${job.name}`);

@@ -103,6 +103,13 @@ export interface AwardOptions {
   timeBudgetMsPerComponent?: number | null;
   /** Re-solves with offending offers excluded before falling back to trimming. Default 6. */
   maxRepairRounds?: number;
+  /**
+   * How the repair re-solves once offending offers are excluded: 'incremental' continues from
+   * the previous solve (cancels the excluded awards' flow and searches again: fast, near-optimal),
+   * 'full' solves the LP with the exclusions from scratch (exact for the restricted LP, slower).
+   * Default 'incremental'.
+   */
+  repairResolve?: 'incremental' | 'full';
 }
 
 /** A later round for lines that lost their supplier (a cooperative declined, a delivery failed). */

@@ -7,19 +7,25 @@
  *   subject to 0 ≤ x_a ≤ offered_a, Σ_{a from lot k} x_a ≤ available_k, f_ℓ ≤ Q_ℓ.
  *
  * It is a min-cost flow on the network source → lot → (offer arc) → line → sink, solved by
- * successive shortest paths with potentials (Dijkstra on reduced costs). The coverage part of a
- * path's cost is −1/Q of the line where it ends and 0 elsewhere, so the lexicographically
- * shortest augmenting path ends at the reachable unfilled line with the smallest Q (ties: the
- * smallest score cost, then the earlier-posted line), and the score part is an ordinary
- * shortest-path cost. Lines are therefore served in groups of equal Q, smallest first; once a
- * group has no augmenting path it never gets one again (the fills of the groups served so far
- * already form a maximum of the polymatroid of achievable fills). The coverage part is handled
- * exactly (integer comparisons of Q); only the score part is floating point, with reduced costs
- * clamped at 0 against rounding.
+ * successive shortest paths with potentials (Dijkstra on reduced costs, which stay ≥ 0). The
+ * coverage part of a path's cost is −1/Q of the line where it ends and 0 elsewhere, so the
+ * lexicographically shortest augmenting path ends at the reachable unfilled line with the
+ * smallest Q (ties: the smallest score cost, then the earlier-posted line), and the score part
+ * is an ordinary shortest-path cost. Lines are therefore served in groups of equal Q, smallest
+ * first; once a group has no augmenting path it never gets one again (the fills of the groups
+ * served so far already form a maximum of the polymatroid of achievable fills). The coverage
+ * part is decided exactly (integer comparisons of Q); only the score part is floating point,
+ * with reduced costs clamped at 0 against rounding.
+ *
+ * Each search runs backwards, from the group's unfilled lines towards lots with stock left, so
+ * it only visits the neighbourhood of the lines being served. When a search fails, a forward
+ * sweep from the lots with stock marks every line that can no longer be reached: those are
+ * never searched again (nodes unreachable from the source stay unreachable: augmenting only adds
+ * residual arcs between reachable nodes).
  *
  * Capacities are integers (thousandths) and every augmentation moves the integer bottleneck,
- * so the optimum found is integral. Work is counted (one unit per heap pop and per arc scanned)
- * so a caller can bound it deterministically.
+ * so the optimum is integral. Work is counted (one unit per heap pop and per arc scanned) so the
+ * caller can bound it deterministically.
  */
 
 /** One component, indexed locally. Arcs must be grouped by line and, within a line, best rank first. */
@@ -43,23 +49,41 @@ export interface WorkBudget {
   deadline: number | null;
 }
 
-export interface FlowSolution {
-  /** Flow per arc, or null when the budget ran out. */
-  flow: Float64Array | null;
+/** A solver state that a later solve can continue from. */
+export interface FlowState {
+  flow: Float64Array;
+  pi: Float64Array;
+  piSource: number;
 }
 
 const CLOCK_CHECK_EVERY = 32;
 
-export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: WorkBudget): FlowSolution {
+/**
+ * Solves the component with `banned` arcs left out. Without `warm`, from zero flow: the exact
+ * optimum. With `warm` (the state of an earlier solve), the flow on banned arcs is cancelled and
+ * the search continues from there: feasible and usually close to the optimum, but not
+ * guaranteed optimal (the repair uses it as a cheap re-solve). Returns null when the budget ran out.
+ */
+export function solveLexMaxFlow(
+  p: FlowProblem,
+  banned: Uint8Array,
+  budget: WorkBudget,
+  warm: FlowState | null = null,
+): FlowState | null {
   const K = p.lotCap.length;
   const L = p.lineCap.length;
   const A = p.arcLot.length;
   const N = K + L;
   const { arcLot, arcLine, arcCap, arcValue, arcRank } = p;
 
-  const flow = new Float64Array(A);
+  const flow = warm ? Float64Array.from(warm.flow) : new Float64Array(A);
   const lotLeft = Float64Array.from(p.lotCap);
   const needLeft = Float64Array.from(p.lineCap);
+  for (let a = 0; a < A; a++) {
+    if (banned[a]) flow[a] = 0;
+    lotLeft[arcLot[a]] -= flow[a];
+    needLeft[arcLine[a]] -= flow[a];
+  }
 
   // Adjacency: arcs out of each lot, arcs into each line (in the given order: best rank first).
   const lotStart = new Int32Array(K + 1);
@@ -81,19 +105,26 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
     }
   }
 
-  // Potentials (score part only). Node ids: lots 0..K-1, lines K..K+L-1; the source is separate.
-  // Forward arc lot→line costs −value, its reverse +value. Initially only forward arcs have
-  // residual capacity, so lots at 0 and each line at −(best value into it) make every reduced
-  // cost ≥ 0.
-  const pi = new Float64Array(N);
-  let piSource = 0;
-  for (let l = 0; l < L; l++) {
-    let best = 0;
-    for (let i = lineStart[l]; i < lineStart[l + 1]; i++) {
-      const a = lineArcs[i];
-      if (!banned[a] && arcValue[a] > best) best = arcValue[a];
+  // Potentials (score part only). Node ids: lots 0..K-1, lines K..K+L-1; the source apart.
+  // Forward arc lot→line costs −value, its reverse +value. From zero flow only forward arcs
+  // have residual capacity, so lots at 0 and each line at −(best value into it) make every
+  // reduced cost ≥ 0.
+  let pi: Float64Array;
+  let piSource: number;
+  if (warm) {
+    pi = Float64Array.from(warm.pi);
+    piSource = warm.piSource;
+  } else {
+    pi = new Float64Array(N);
+    piSource = 0;
+    for (let l = 0; l < L; l++) {
+      let best = 0;
+      for (let i = lineStart[l]; i < lineStart[l + 1]; i++) {
+        const a = lineArcs[i];
+        if (!banned[a] && arcValue[a] > best) best = arcValue[a];
+      }
+      pi[K + l] = -best;
     }
-    pi[K + l] = -best;
   }
 
   const dist = new Float64Array(N);
@@ -108,6 +139,7 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
   let heapSize = 0;
 
   const isTarget = new Uint8Array(L);
+  const dead = new Uint8Array(L);
   let work = 0;
   let exhausted = false;
 
@@ -149,64 +181,64 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
     }
   };
 
-  // Lines of the group being served (isTarget) and their count; set by the main loop.
+  // The group being served: byQ[groupFrom..groupTo) with isTarget set on its open lines.
   let groupFrom = 0;
   let groupTo = 0;
 
   /**
-   * Shortest path from the source to the best target line; returns the line (local index) or -1.
-   * Dijkstra runs on reduced costs, so a line's true path cost is dist + π(line): targets are
-   * compared on that (then by index: the earlier-posted line), and the search stops once no
-   * unsettled node can lead to a cheaper target (key + min π over the targets > best).
+   * Shortest augmenting path, searched backwards from the group's open lines (the sink's arcs
+   * into them cost π(line) − min π over the targets, ≥ 0) to a lot with stock left (the
+   * source's arc costs π(source) − π(lot)). Returns the lot where the path starts, or -1;
+   * `predArc` then leads from it to the line. Equal costs: the smaller node index (the
+   * earlier-posted line), and at the source the better-ranked offer.
    */
-  const dijkstra = (): number => {
+  const searchBackwards = (): number => {
     stamp++;
     heapSize = 0;
     let nSettled = 0;
-    let minTargetPi = Infinity;
+    let sinkPi = Infinity;
     for (let i = groupFrom; i < groupTo; i++) {
       const l = byQ[i];
-      if (isTarget[l] && pi[K + l] < minTargetPi) minTargetPi = pi[K + l];
+      if (isTarget[l] && pi[K + l] < sinkPi) sinkPi = pi[K + l];
     }
-    for (let k = 0; k < K; k++) {
-      if (lotLeft[k] <= 0) continue;
-      const d = piSource - pi[k];
-      dist[k] = d > 0 ? d : 0;
-      predArc[k] = -1;
-      seen[k] = stamp;
-      push(k, dist[k]);
+    for (let i = groupFrom; i < groupTo; i++) {
+      const l = byQ[i];
+      if (!isTarget[l]) continue;
+      const v = K + l;
+      dist[v] = pi[v] - sinkPi;
+      predArc[v] = -1;
+      seen[v] = stamp;
+      push(v, dist[v]);
     }
-    let best = Infinity;
-    let bestLine = -1;
-    let bestDist = 0;
+    let sourceDist = Infinity;
+    let sourceLot = -1;
     while (heapSize > 0) {
       const u = heapNode[0];
       const d = heapKey[0];
       pop();
       work++;
       if (done[u] === stamp || d > dist[u]) continue;
-      if (bestLine >= 0 && d + minTargetPi > best) break;
+      if (d >= sourceDist) break;
       done[u] = stamp;
       settled[nSettled++] = u;
-      if (u >= K) {
-        const l = u - K;
-        if (isTarget[l]) {
-          const trueCost = d + pi[u];
-          if (trueCost < best || (trueCost === best && l < bestLine)) {
-            best = trueCost;
-            bestLine = l;
-            bestDist = d;
+      const piU = pi[u];
+      if (u < K) {
+        if (lotLeft[u] > 0) {
+          const rc = piSource - piU;
+          const nd = rc > 0 ? d + rc : d;
+          if (nd < sourceDist || (nd === sourceDist && arcRank[predArc[u]] < arcRank[predArc[sourceLot]])) {
+            sourceDist = nd;
+            sourceLot = u;
           }
         }
-        // Reverse arcs: take back flow a lot sends to this line, to send it elsewhere.
-        const piU = pi[u];
-        for (let i = lineStart[l], end = lineStart[l + 1]; i < end; i++) {
-          const a = lineArcs[i];
+        // Lines this lot supplies: the path may move that supply (residual line → lot).
+        for (let i = lotStart[u], end = lotStart[u + 1]; i < end; i++) {
+          const a = lotArcs[i];
           work++;
           if (flow[a] <= 0) continue;
-          const v = arcLot[a];
+          const v = K + arcLine[a];
           if (done[v] === stamp) continue;
-          const rc = arcValue[a] + piU - pi[v];
+          const rc = arcValue[a] + pi[v] - piU;
           const nd = rc > 0 ? d + rc : d;
           if (seen[v] !== stamp || nd < dist[v]) {
             seen[v] = stamp;
@@ -216,22 +248,21 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
           }
         }
       } else {
-        const piU = pi[u];
-        for (let i = lotStart[u], end = lotStart[u + 1]; i < end; i++) {
-          const a = lotArcs[i];
+        // Lots that can send more to this line (residual lot → line).
+        const l = u - K;
+        for (let i = lineStart[l], end = lineStart[l + 1]; i < end; i++) {
+          const a = lineArcs[i];
           work++;
           if (banned[a] || flow[a] >= arcCap[a]) continue;
-          const v = K + arcLine[a];
+          const v = arcLot[a];
           if (done[v] === stamp) continue;
-          const rc = -arcValue[a] + piU - pi[v];
+          const rc = -arcValue[a] + pi[v] - piU;
           const nd = rc > 0 ? d + rc : d;
           if (seen[v] !== stamp || nd < dist[v]) {
             seen[v] = stamp;
             dist[v] = nd;
             predArc[v] = a;
             push(v, nd);
-          } else if (nd === dist[v] && arcRank[a] < arcRank[predArc[v]]) {
-            predArc[v] = a; // same cost: the better-ranked offer
           }
         }
       }
@@ -240,49 +271,90 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
         return -1;
       }
     }
-    if (bestLine < 0) return -1;
-    // π' = π + min(d, D) − D (D = the chosen line's reduced distance) keeps every residual
-    // reduced cost ≥ 0 and makes the path's 0. Nodes never settled have d ≥ D: unchanged.
+    if (sourceLot < 0) return -1;
+    // π' = π − min(r, D) + D, r = distance to the sink, D = the source's: every residual
+    // reduced cost stays ≥ 0 and the path's become 0. Unsettled nodes have r ≥ D: unchanged.
     for (let i = 0; i < nSettled; i++) {
       const v = settled[i];
-      if (dist[v] < bestDist) pi[v] += dist[v] - bestDist;
+      pi[v] += sourceDist - dist[v];
     }
-    piSource -= bestDist;
-    return bestLine;
+    return sourceLot;
   };
 
-  const augment = (line: number): void => {
-    let bottleneck = needLeft[line];
-    let x = K + line;
+  /** Moves the bottleneck along the path from `lot` (see searchBackwards); returns the line served. */
+  const augment = (lot: number): number => {
+    let bottleneck = lotLeft[lot];
+    let x = lot;
     for (;;) {
       const a = predArc[x];
-      if (x >= K) {
+      if (x < K) {
         const r = arcCap[a] - flow[a];
         if (r < bottleneck) bottleneck = r;
-        x = arcLot[a];
+        x = K + arcLine[a];
       } else if (a < 0) {
-        if (lotLeft[x] < bottleneck) bottleneck = lotLeft[x];
+        if (needLeft[x - K] < bottleneck) bottleneck = needLeft[x - K];
         break;
       } else {
         if (flow[a] < bottleneck) bottleneck = flow[a];
-        x = K + arcLine[a];
+        x = arcLot[a];
       }
     }
-    x = K + line;
+    lotLeft[lot] -= bottleneck;
+    x = lot;
     for (;;) {
       const a = predArc[x];
-      if (x >= K) {
+      if (x < K) {
         flow[a] += bottleneck;
-        x = arcLot[a];
+        x = K + arcLine[a];
       } else if (a < 0) {
-        lotLeft[x] -= bottleneck;
-        break;
+        needLeft[x - K] -= bottleneck;
+        return x - K;
       } else {
         flow[a] -= bottleneck;
-        x = K + arcLine[a];
+        x = arcLot[a];
       }
     }
-    needLeft[line] -= bottleneck;
+  };
+
+  /** Marks every line the source can no longer reach as dead (a forward sweep). */
+  const markUnreachableDead = (): void => {
+    stamp++;
+    let top = 0;
+    for (let k = 0; k < K; k++) {
+      if (lotLeft[k] > 0) {
+        seen[k] = stamp;
+        settled[top++] = k;
+      }
+    }
+    while (top > 0) {
+      const u = settled[--top];
+      work++;
+      if (u < K) {
+        for (let i = lotStart[u], end = lotStart[u + 1]; i < end; i++) {
+          const a = lotArcs[i];
+          work++;
+          if (banned[a] || flow[a] >= arcCap[a]) continue;
+          const v = K + arcLine[a];
+          if (seen[v] !== stamp) {
+            seen[v] = stamp;
+            settled[top++] = v;
+          }
+        }
+      } else {
+        const l = u - K;
+        for (let i = lineStart[l], end = lineStart[l + 1]; i < end; i++) {
+          const a = lineArcs[i];
+          work++;
+          if (flow[a] <= 0) continue;
+          const v = arcLot[a];
+          if (seen[v] !== stamp) {
+            seen[v] = stamp;
+            settled[top++] = v;
+          }
+        }
+      }
+    }
+    for (let l = 0; l < L; l++) if (seen[K + l] !== stamp) dead[l] = 1;
   };
 
   // Lines in groups of equal Q, smallest Q first (each unit there covers the largest share).
@@ -295,13 +367,29 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
     groupTo = end;
     let targets = 0;
     for (let i = g; i < end; i++) {
-      isTarget[byQ[i]] = 1;
-      targets++;
+      const l = byQ[i];
+      if (needLeft[l] > 0 && !dead[l]) {
+        isTarget[l] = 1;
+        targets++;
+      }
     }
     while (targets > 0) {
-      const line = dijkstra();
-      if (line < 0) break;
-      augment(line);
+      const lot = searchBackwards();
+      if (exhausted) break;
+      if (lot < 0) {
+        markUnreachableDead();
+        const before = targets;
+        for (let i = g; i < end; i++) {
+          const l = byQ[i];
+          if (isTarget[l] && dead[l]) {
+            isTarget[l] = 0;
+            targets--;
+          }
+        }
+        if (targets === before) break; // cannot happen (search and sweep see the same arcs)
+        continue;
+      }
+      const line = augment(lot);
       if (needLeft[line] === 0) {
         isTarget[line] = 0;
         targets--;
@@ -317,5 +405,5 @@ export function solveLexMaxFlow(p: FlowProblem, banned: Uint8Array, budget: Work
   }
   budget.left -= work;
   if (budget.deadline !== null && performance.now() > budget.deadline) exhausted = true;
-  return { flow: exhausted ? null : flow };
+  return exhausted ? null : { flow, pi, piSource };
 }

@@ -36,6 +36,7 @@ export const DEFAULT_AWARD_OPTIONS: Readonly<Required<AwardOptions>> = Object.fr
   workBudgetPerComponent: 4_000_000,
   timeBudgetMsPerComponent: null,
   maxRepairRounds: 6,
+  repairResolve: 'incremental',
 });
 
 /** Weight of filling demand in the objective; the score part of a line is at most 1. */
@@ -147,8 +148,8 @@ export function allocateOptimal(
 
     let status: ComponentStatus = 'exact';
     let rounds = 0;
-    const lp = solveLexMaxFlow(view.problem, banned, budget);
-    let flow = lp.flow;
+    let state = solveLexMaxFlow(view.problem, banned, budget);
+    let flow = state?.flow ?? null;
     if (flow) {
       view.arcs.forEach((a, i) => (lpFlow[a] = flow![i]));
       if (enforceSplitRules(view, Float64Array.from(flow), 'trim', banned, banReason, banProposed) > 0) {
@@ -159,9 +160,11 @@ export function allocateOptimal(
             enforceSplitRules(view, flow, 'trim', banned, banReason, banProposed);
             break;
           }
+          mergeFragments(view, flow);
           if (enforceSplitRules(view, flow, 'ban', banned, banReason, banProposed) === 0) break;
           rounds++;
-          flow = solveLexMaxFlow(view.problem, banned, budget).flow;
+          state = solveLexMaxFlow(view.problem, banned, budget, opts.repairResolve === 'full' ? null : state);
+          flow = state?.flow ?? null;
           if (!flow) break;
         }
       }
@@ -264,6 +267,9 @@ interface ComponentView {
   arcOfferId: string[];
   lineMinimum: Float64Array;
   cap: number;
+  /** Arcs of each local lot: lotArcs[lotStart[k]..lotStart[k+1]). */
+  lotStart: Int32Array;
+  lotArcs: Int32Array;
 }
 
 function componentView(
@@ -294,7 +300,16 @@ function componentView(
   compLines.forEach((_, i) => arcLine.fill(i, lineStart[i], lineStart[i + 1]));
   const lineCap = Float64Array.from(compLines, (l) => demand[l]);
   const offers = arcs.map((a) => arcOffer[a]);
+  const localLot = Int32Array.from(arcs, (a) => lotLocal.get(arcLot[a])!);
+  const lotStart = new Int32Array(lots.length + 1);
+  for (const k of localLot) lotStart[k + 1]++;
+  for (let k = 0; k < lots.length; k++) lotStart[k + 1] += lotStart[k];
+  const lotArcs = new Int32Array(arcs.length);
+  const fill = lotStart.slice(0, lots.length);
+  localLot.forEach((k, a) => (lotArcs[fill[k]++] = a));
   return {
+    lotStart,
+    lotArcs,
     lines: compLines,
     lots,
     arcs,
@@ -303,7 +318,7 @@ function componentView(
     problem: {
       lotCap: Float64Array.from(lots, (k) => sortedLots[k].availableMilli),
       lineCap,
-      arcLot: Int32Array.from(arcs, (a) => lotLocal.get(arcLot[a])!),
+      arcLot: localLot,
       arcLine,
       arcCap: Float64Array.from(offers, (r) => r.offer.quantityMilli),
       arcValue: Float64Array.from(offers, (r, i) => r.total / lineCap[arcLine[i]]),
@@ -373,6 +388,67 @@ function enforceSplitRules(
     }
   }
   return changed;
+}
+
+/**
+ * Before excluding an award below the minimum, try to make it big enough instead: an LP optimum
+ * often ends a lot with a small remainder on some line. Raising that award to the minimum with
+ * stock moved from the same lot's award to another line (one that stays at or above its own
+ * minimum and whose line has no small award that would lose its "completes the line" excuse)
+ * usually costs far less coverage than dropping it. Done only when the raised award covers a
+ * larger share of its line than the donor's line loses. Keeps every other rule; changes `flow`.
+ */
+export const MS: Record<string, number> = {};
+const ms = (k: string) => (MS[k] = (MS[k] ?? 0) + 1);
+function mergeFragments(view: ComponentView, flow: Float64Array): number {
+  const { lineStart, problem, lineMinimum, lotStart, lotArcs } = view;
+  const L = view.lines.length;
+  const fill = new Float64Array(L);
+  const smallAwards = new Int32Array(L);
+  for (let i = 0; i < L; i++) {
+    for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+      fill[i] += flow[a];
+      if (flow[a] > 0 && flow[a] < lineMinimum[i]) smallAwards[i]++;
+    }
+  }
+  const lotLeft = lotLeftOf(view, flow);
+  let merged = 0;
+  for (let i = 0; i < L; i++) {
+    const minimum = lineMinimum[i];
+    const q = problem.lineCap[i];
+    for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+      const x = flow[a];
+      if (x <= 0 || x >= minimum) continue;
+      if (fill[i] === q && smallAwards[i] === 1) continue; // allowed: it completes the line
+      const delta = minimum - x;
+      if (problem.arcCap[a] < minimum) { ms(problem.lotCap[problem.arcLot[a]] < minimum ? 'smallLot' : 'smallOffer'); continue; }
+      if (q - fill[i] < delta) { ms(fill[i] === q ? 'fullLine' : 'noRoom'); continue; }
+      const k = problem.arcLot[a];
+      const free = Math.min(lotLeft[k], delta);
+      const needed = delta - free;
+      let donor = -1;
+      if (needed > 0) {
+        for (let j = lotStart[k]; j < lotStart[k + 1]; j++) {
+          const b = lotArcs[j];
+          const line = problem.arcLine[b];
+          if (b === a || line === i || flow[b] - needed < lineMinimum[line]) continue;
+          if (fill[line] === problem.lineCap[line] && smallAwards[line] > 0) continue;
+          if (donor < 0 || problem.lineCap[line] > problem.lineCap[problem.arcLine[donor]]) donor = b;
+        }
+        if (donor < 0) { ms('noDonor'); continue; }
+        const donorLine = problem.arcLine[donor];
+        if (minimum / q <= needed / problem.lineCap[donorLine]) { ms('notWorth'); continue; }
+        flow[donor] -= needed;
+        fill[donorLine] -= needed;
+      }
+      lotLeft[k] -= free;
+      flow[a] = minimum;
+      fill[i] += delta;
+      smallAwards[i]--;
+      merged++; ms(free > 0 ? 'mergedFree' : 'merged');
+    }
+  }
+  return merged;
 }
 
 /** Stock left in each local lot under `flow`. */

@@ -120,6 +120,8 @@ export class CatalogService {
 
   async updateMarketPolicy(actor: Actor | null, change: MarketPolicyChange): Promise<MarketPolicy> {
     const marketCode = marketCodeOf(change.regionCode);
+    // Who asks comes before what is asked: signed out is UNAUTHENTICATED, a kitchen FORBIDDEN.
+    const signedIn = requireCoordinatorOf(actor, marketCode);
     if (!(await this.region(marketCode))) {
       throw DomainError.badInput(
         `Unknown region code ${change.regionCode}`,
@@ -127,7 +129,6 @@ export class CatalogService {
         { field: 'regionCode' },
       );
     }
-    const signedIn = requireCoordinatorOf(actor, marketCode);
     const current = await this.policyOf(marketCode);
     const next: MarketPolicy = { ...current, minAwardMilli: { ...current.minAwardMilli } };
     if (change.maxSuppliersPerLine !== undefined && change.maxSuppliersPerLine !== null) {

@@ -93,11 +93,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     raw[key] = (NUMERIC as readonly string[]).includes(key) && /^-?\d+$/.test(value) ? Number(value) : value;
   }
   const vars = plainToInstance(EnvironmentVariables, raw, { excludeExtraneousValues: false });
-  const problems = validateSync(vars, { skipMissingProperties: false }).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) =>
-      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+  // A set: two constraints of one variable may share a message (PORT's Min and Max).
+  const problems = [
+    ...new Set(
+      validateSync(vars, { skipMissingProperties: false }).flatMap((error) =>
+        Object.values(error.constraints ?? {}).map((message) =>
+          message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+        ),
+      ),
     ),
-  );
+  ];
   const production = vars.NODE_ENV === 'production';
   if (production) {
     if (!vars.DATABASE_URL) problems.push('DATABASE_URL is required in production');

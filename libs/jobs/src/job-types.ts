@@ -3,6 +3,7 @@ export const MARKET_QUEUE = 'market';
 
 export const JOB_CLOSE_BIDDING = 'close-bidding';
 export const JOB_EVALUATE_MARKET = 'evaluate-market';
+export const JOB_RESOLVE_SHORTFALL = 'resolve-shortfall';
 
 export interface CloseBiddingPayload {
   v: 1;
@@ -14,7 +15,13 @@ export interface EvaluateMarketPayload {
   batchId: string;
 }
 
+export interface ResolveShortfallPayload {
+  v: 1;
+  shortfallId: string;
+}
+
 export interface JobPayloads {
+  [JOB_RESOLVE_SHORTFALL]: ResolveShortfallPayload;
   [JOB_CLOSE_BIDDING]: CloseBiddingPayload;
   [JOB_EVALUATE_MARKET]: EvaluateMarketPayload;
 }
@@ -28,6 +35,7 @@ export type JobName = keyof JobPayloads;
 export const jobIds = {
   closeBidding: (demandId: string, closesAt: Date) => `close-bidding.${demandId}.${closesAt.getTime()}`,
   evaluateMarket: (batchId: string) => `evaluate-market.${batchId}`,
+  resolveShortfall: (shortfallId: string) => `resolve-shortfall.${shortfallId}`,
 };
 
 export const JOB_ATTEMPTS = 8;

@@ -24,11 +24,15 @@ describe('lifecycles', () => {
   });
 
   it('never lets a withdrawn or settled offer move again', () => {
-    for (const terminal of ['WITHDRAWN', 'AWARDED', 'NOT_AWARDED', 'INVALID'] as const) {
+    for (const terminal of ['WITHDRAWN', 'AWARDED', 'NOT_AWARDED', 'PARTIALLY_AWARDED', 'INVALID'] as const) {
       expect(() => offerLifecycle.assertMove(terminal, 'SUBMITTED')).toThrow(DomainError);
       expect(() => offerLifecycle.assertMove(terminal, 'WITHDRAWN')).toThrow(DomainError);
     }
     expect(() => offerLifecycle.assertMove('SUBMITTED', 'WITHDRAWN')).not.toThrow();
+    // ...but an offer left standing can still win quantity that another cooperative declined.
+    expect(offerLifecycle.canMove('NOT_AWARDED', 'AWARDED')).toBe(true);
+    expect(offerLifecycle.canMove('PARTIALLY_AWARDED', 'AWARDED')).toBe(true);
+    expect(offerLifecycle.canMove('INVALID', 'AWARDED')).toBe(false);
   });
 
   it('orders go confirmed -> dispatched -> received, and a dispatched order cannot be declined', () => {

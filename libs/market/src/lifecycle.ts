@@ -19,8 +19,9 @@ export const offerLifecycle = new StateMachine<OfferStatus>(
     SUBMITTED: ['WITHDRAWN', 'AWARDED', 'PARTIALLY_AWARDED', 'NOT_AWARDED', 'INVALID'],
     WITHDRAWN: [],
     AWARDED: [],
-    PARTIALLY_AWARDED: [],
-    NOT_AWARDED: [],
+    // A standing offer can win more later, when another cooperative's quantity is re-awarded.
+    PARTIALLY_AWARDED: ['AWARDED'],
+    NOT_AWARDED: ['AWARDED', 'PARTIALLY_AWARDED'],
     INVALID: [],
   },
 );

@@ -150,7 +150,7 @@ export class MarketEvaluationService {
           id: lot.id,
           commodityCode: lot.commodityCode,
           cooperativeId: lot.cooperativeId,
-          availableMilli: lot.quantity - lot.reservedQuantity,
+          availableMilli: lot.returnedAt ? 0 : lot.quantity - lot.reservedQuantity,
         })),
         rules: { maxSuppliersPerLine: policy.maxSuppliersPerLine, minAwardMilli: policy.minAwardMilli },
       };
@@ -328,7 +328,10 @@ export class MarketEvaluationService {
     return created.length;
   }
 
-  /** (accepted receipt lines, inspected receipt lines) per cooperative, for the reliability score. */
+  /**
+   * (good receipt lines, inspected receipt lines) per cooperative, for the reliability score:
+   * a line is good when nothing was rejected and the order arrived by deliverBy.
+   */
   private async reliabilityOf(
     tx: EntityManager,
     cooperativeIds: string[],
@@ -336,7 +339,7 @@ export class MarketEvaluationService {
     if (cooperativeIds.length === 0) return new Map();
     const rows: { cooperative_id: string; received: string; accepted: string }[] = await tx.query(
       `SELECT o.cooperative_id, count(*) AS received,
-              count(*) FILTER (WHERE coalesce(l.rejected_quantity, 0) = 0) AS accepted
+              count(*) FILTER (WHERE coalesce(l.rejected_quantity, 0) = 0 AND NOT coalesce(o.late, false)) AS accepted
          FROM order_line l JOIN purchase_order o ON o.id = l.order_id
         WHERE o.cooperative_id = ANY($1::uuid[]) AND l.accepted_quantity IS NOT NULL
         GROUP BY o.cooperative_id`,

@@ -4,10 +4,12 @@ import { OrdersModule } from '../../orders/src/orders.module.js';
 import { EvaluationReadService } from './evaluation-read.service.js';
 import { MarketEvaluationService } from './market-evaluation.service.js';
 import { MarketService } from './market.service.js';
+import { ShortfallService } from './shortfall.service.js';
+import { SupervisionService } from './supervision.service.js';
 
 @Module({
   imports: [CatalogModule, OrdersModule],
-  providers: [MarketService, MarketEvaluationService, EvaluationReadService],
-  exports: [MarketService, MarketEvaluationService, EvaluationReadService],
+  providers: [MarketService, MarketEvaluationService, EvaluationReadService, ShortfallService, SupervisionService],
+  exports: [MarketService, MarketEvaluationService, EvaluationReadService, ShortfallService, SupervisionService],
 })
 export class MarketModule {}

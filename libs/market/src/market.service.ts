@@ -423,6 +423,7 @@ export class MarketService {
   async closeBidding(actor: Actor | null, id: string): Promise<DemandRequestEntity> {
     const signedIn = requireRole(actor, 'KITCHEN_MANAGER', 'CITY_COORDINATOR', 'ADMIN');
     await this.dataSource.transaction(async (tx) => {
+      await this.lockMarketCloses(tx, id);
       const demand = await this.lockDemand(tx, signedIn, id);
       demandLifecycle.assertMove(demand.status, 'EVALUATING');
       const now = new Date();
@@ -450,6 +451,7 @@ export class MarketService {
    */
   async closeDueDemand(demandId: string): Promise<{ batchId: string | null }> {
     return this.dataSource.transaction(async (tx) => {
+      await this.lockMarketCloses(tx, demandId);
       const demand = await tx
         .getRepository(DemandRequestEntity)
         .createQueryBuilder('demand')
@@ -461,6 +463,20 @@ export class MarketService {
       if (demand.biddingClosesAt.getTime() > Date.now()) return { batchId: null };
       return { batchId: await this.closeInTransaction(tx, demand, null) };
     });
+  }
+
+  /**
+   * Closing a demand closes every open demand of its market moment (one UPDATE over many rows),
+   * so two closes of one moment, each holding its own demand's row lock, would deadlock. Closes
+   * of one market therefore take turns on an advisory lock, taken before any demand row lock.
+   * (A demand's market never changes, so reading it unlocked is safe.)
+   */
+  private async lockMarketCloses(tx: EntityManager, demandId: string): Promise<void> {
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtext('close-bidding'), hashtext(market_code))
+         FROM demand_request WHERE id = $1`,
+      [demandId],
+    );
   }
 
   private async closeInTransaction(
@@ -639,6 +655,9 @@ export class MarketService {
             'stock lot not found among your lots',
             'lot stok tidak ditemukan di antara lot Anda',
           );
+        }
+        if (lot.returnedAt) {
+          throw fail('CONFLICT', 'the lot was returned to its consignor', 'lot sudah dikembalikan ke penitipnya');
         }
         if (lot.commodityCode !== line.commodityCode) {
           throw fail(

@@ -13,6 +13,8 @@ export interface CommodityFigures {
   demandedMilli: number;
   awardedMilli: number;
   receivedMilli: number;
+  /** Quantity the spend is for: accepted where received, ordered otherwise. */
+  billableMilli: number;
   spend: bigint;
   averageUnitPrice: bigint | null;
   referenceUnitPrice: bigint | null;
@@ -48,7 +50,9 @@ const MAX_REPORT_DAYS = 366;
 /**
  * What the coordinator watches: for demand delivered in [from, to] inside the region, how
  * much was asked for, awarded and accepted on receipt, what it cost and what the same goods
- * cost at reference prices. Awarded goods count while their order is not declined or cancelled.
+ * cost at reference prices. Awarded goods count while their order is not declined or cancelled;
+ * spend follows the accepted quantity once an order is received, the ordered one before, and a
+ * cooperative's revenue is the value of its accepted goods.
  */
 @Injectable()
 export class FulfilmentService {
@@ -124,6 +128,7 @@ export class FulfilmentService {
           demandedMilli: 0,
           awardedMilli: 0,
           receivedMilli: 0,
+          billableMilli: 0,
           spend: 0n,
           averageUnitPrice: null,
           referenceUnitPrice: references.get(code) ?? null,
@@ -146,9 +151,12 @@ export class FulfilmentService {
       const figures = commodity(row.commodity_code);
       figures.awardedMilli += quantity;
       figures.receivedMilli += accepted;
-      figures.spend += lineAmount(price, quantity);
+      // Once received, money follows what was accepted; before that, what was ordered.
+      const billable = row.accepted === null ? quantity : accepted;
+      figures.spend += lineAmount(price, billable);
+      figures.billableMilli += billable;
       const reference = references.get(row.commodity_code);
-      spendAtReference += lineAmount(reference ?? price, quantity);
+      spendAtReference += lineAmount(reference ?? price, billable);
       let coop = cooperatives.get(row.cooperative_id);
       if (!coop) {
         coop = {
@@ -165,7 +173,7 @@ export class FulfilmentService {
       coop.receivedMilli += accepted;
       coop.rejectedMilli += rejected;
       coop.inspectedMilli += inspected;
-      coop.revenue += lineAmount(price, quantity);
+      coop.revenue += lineAmount(price, accepted);
     }
     for (const figures of commodities.values()) {
       figures.averageUnitPrice =

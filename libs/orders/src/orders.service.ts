@@ -22,6 +22,8 @@ export interface AwardedOrder {
   batchId: string;
   deliveryDate: string;
   deliverBy: Date;
+  /** Set when the order covers a shortfall rather than the first award. */
+  shortfallId?: string | null;
   lines: {
     demandLineId: string;
     offerId: string;
@@ -61,6 +63,7 @@ export class OrdersService {
           deliveryDate: order.deliveryDate,
           deliverBy: order.deliverBy,
           total,
+          shortfallId: order.shortfallId ?? null,
           dispatchedAt: null,
           receivedAt: null,
         }),
@@ -86,7 +89,7 @@ export class OrdersService {
         entityType: 'PurchaseOrder',
         entityId: saved.id,
         regionCode: order.marketCode,
-        after: { status: 'CONFIRMED', number, total: total.toString(), lines: order.lines.length },
+        after: { status: 'CONFIRMED', number, total: total.toString(), lines: order.lines.length, shortfallId: order.shortfallId ?? null },
       });
       created.push(saved);
     }
@@ -158,6 +161,10 @@ export class OrdersService {
     return this.dataSource
       .getRepository(OrderLineEntity)
       .find({ where: { orderId: In([...orderIds]) }, order: { commodityCode: 'ASC', id: 'ASC' } });
+  }
+
+  async orderLinesByIds(ids: readonly string[]): Promise<OrderLineEntity[]> {
+    return this.dataSource.getRepository(OrderLineEntity).findBy({ id: In([...ids]) });
   }
 
   /** Awards are order lines seen from the demand line. */

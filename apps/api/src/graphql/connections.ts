@@ -9,6 +9,7 @@ import {
   PurchaseOrderType,
   StockLotType,
 } from './types.js';
+import { ConsignmentPayableType, InvoiceType } from './settlement.types.js';
 
 @ObjectType('PageInfo')
 export class PageInfoType {
@@ -44,6 +45,8 @@ export const DemandLineConnection = connectionOf(DemandLineType, 'DemandLine');
 export const DemandRequestConnection = connectionOf(DemandRequestType, 'DemandRequest');
 export const OfferConnection = connectionOf(OfferType, 'Offer');
 export const PurchaseOrderConnection = connectionOf(PurchaseOrderType, 'PurchaseOrder');
+export const InvoiceConnection = connectionOf(InvoiceType, 'Invoice');
+export const ConsignmentPayableConnection = connectionOf(ConsignmentPayableType, 'ConsignmentPayable');
 
 /** Maps a domain page to a Relay connection. */
 export function toConnection<E, T>(page: Page<E>, map: (item: E) => T): Connection<T> {

@@ -55,3 +55,15 @@ registerEnumType(StockSource, { name: 'StockSource' });
 registerEnumType(DemandStatus, { name: 'DemandStatus' });
 registerEnumType(OfferStatus, { name: 'OfferStatus' });
 registerEnumType(OrderStatus, { name: 'OrderStatus' });
+
+export enum InvoiceStatus {
+  ISSUED = 'ISSUED',
+  PARTIALLY_PAID = 'PARTIALLY_PAID',
+  PAID = 'PAID',
+}
+export enum PayableStatus {
+  OPEN = 'OPEN',
+  PAID = 'PAID',
+}
+registerEnumType(InvoiceStatus, { name: 'InvoiceStatus' });
+registerEnumType(PayableStatus, { name: 'PayableStatus' });

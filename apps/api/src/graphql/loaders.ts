@@ -90,6 +90,9 @@ export function createLoaders(services: LoaderServices) {
     order: new DataLoader<string, PurchaseOrderEntity>(async (ids) =>
       byKey(ids, await orders.ordersByIds(ids), (row) => row.id),
     ),
+    orderLine: new DataLoader<string, OrderLineEntity>(async (ids) =>
+      byKey(ids, await orders.orderLinesByIds(ids), (row) => row.id),
+    ),
     linesOfOrder: new DataLoader<string, OrderLineEntity[]>(async (ids) =>
       groupBy(ids, await orders.linesByOrderIds(ids), (row) => row.orderId),
     ),

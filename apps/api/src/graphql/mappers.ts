@@ -1,5 +1,9 @@
 import { milliToNumber } from '../../../../libs/core/src/quantity.js';
 import type {
+  AlertEntity,
+  AuditEntryEntity,
+  ConsignmentPayableEntity,
+  InvoiceEntity,
   CommodityEntity,
   DemandLineEntity,
   DemandRequestEntity,
@@ -14,7 +18,10 @@ import type {
 } from '../../../../libs/database/src/entities/index.js';
 import type { FulfilmentFigures } from '../../../../libs/monitoring/src/fulfilment.service.js';
 import type { MarketPolicy } from '../../../../libs/catalog/src/catalog.service.js';
+import type { AlertType, AuditEntryType, ConsignmentPayableType, InvoiceType } from './settlement.types.js';
 import {
+  InvoiceStatus,
+  PayableStatus,
   DemandStatus,
   OfferStatus,
   OrderStatus,
@@ -78,6 +85,7 @@ export const toStockLot = (lot: StockLotEntity): StockLotType => ({
   source: lot.source as StockSource,
   unitCost: lot.unitCost,
   expiresOn: lot.expiresOn,
+  returnedAt: lot.returnedAt,
   cooperativeId: lot.cooperativeId,
   commodityCode: lot.commodityCode,
   consignorId: lot.consignorId,
@@ -161,6 +169,13 @@ export const toOrder = (order: PurchaseOrderEntity): PurchaseOrderType => ({
   dispatchedAt: order.dispatchedAt,
   receivedAt: order.receivedAt,
   deliverBy: order.deliverBy,
+  late: order.late,
+  declineReason: order.declineReason,
+  attentionReason: order.attentionReason,
+  inspectorName: order.inspectorName,
+  temperatureCelsius: order.temperatureCelsius,
+  photoUrl: order.photoUrl,
+  inspectionNotes: order.inspectionNotes,
   kitchenId: order.kitchenId,
   cooperativeId: order.cooperativeId,
   demandId: order.demandId,
@@ -215,4 +230,49 @@ export const toMarketPolicy = (policy: MarketPolicy): MarketPolicyType => ({
   minAwardQuantities: Object.entries(policy.minAwardMilli)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([commodityCode, milli]) => ({ commodityCode, quantity: milliToNumber(milli) })),
+});
+
+export const toInvoice = (invoice: InvoiceEntity): InvoiceType => ({
+  id: invoice.id,
+  number: invoice.number,
+  total: invoice.total,
+  paid: invoice.paid,
+  status: invoice.status as InvoiceStatus,
+  issuedAt: invoice.issuedAt,
+  orderId: invoice.orderId,
+  cooperativeId: invoice.cooperativeId,
+  kitchenId: invoice.kitchenId,
+});
+
+export const toPayable = (payable: ConsignmentPayableEntity): ConsignmentPayableType => ({
+  id: payable.id,
+  quantity: milliToNumber(payable.quantity),
+  amount: payable.amount,
+  status: payable.status as PayableStatus,
+  paidAt: payable.paidAt,
+  settlementReference: payable.settlementReference,
+  consignorId: payable.consignorId,
+  cooperativeId: payable.cooperativeId,
+  stockLotId: payable.stockLotId,
+  orderLineId: payable.orderLineId,
+});
+
+export const toAuditEntry = (entry: AuditEntryEntity): AuditEntryType => ({
+  at: entry.at,
+  action: entry.action,
+  entityType: entry.entityType,
+  entityId: entry.entityId,
+  before: entry.before ? JSON.stringify(entry.before) : null,
+  after: entry.after ? JSON.stringify(entry.after) : null,
+  actorUserId: entry.actorUserId,
+});
+
+export const toAlert = (alert: AlertEntity, locale: 'en' | 'id'): AlertType => ({
+  id: alert.id,
+  kind: alert.kind,
+  regionCode: alert.regionCode,
+  entityId: alert.entityId,
+  message: locale === 'id' ? alert.messageId : alert.messageEn,
+  messageId: alert.messageId,
+  createdAt: alert.createdAt,
 });

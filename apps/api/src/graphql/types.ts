@@ -66,6 +66,8 @@ export class StockLotType {
   @Field(() => StockSource) source: StockSource;
   @Field(() => RupiahScalar, { nullable: true }) unitCost: bigint | null;
   @Field(() => LocalDateScalar, { nullable: true }) expiresOn: string | null;
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When unsold consignment stock went back to its consignor' })
+  returnedAt: Date | null;
   cooperativeId: string;
   commodityCode: string;
   consignorId: string | null;
@@ -169,6 +171,14 @@ export class PurchaseOrderType {
   @Field(() => DateTimeScalar, { nullable: true }) dispatchedAt: Date | null;
   @Field(() => DateTimeScalar, { nullable: true }) receivedAt: Date | null;
   @Field(() => DateTimeScalar) deliverBy: Date;
+  @Field(() => Boolean, { nullable: true, description: 'Received after deliverBy' }) late: boolean | null;
+  @Field(() => String, { nullable: true }) declineReason: string | null;
+  @Field(() => String, { nullable: true, description: 'Why coordinators should look at this order' })
+  attentionReason: string | null;
+  @Field(() => String, { nullable: true }) inspectorName: string | null;
+  @Field(() => Float, { nullable: true }) temperatureCelsius: number | null;
+  @Field(() => String, { nullable: true }) photoUrl: string | null;
+  @Field(() => String, { nullable: true }) inspectionNotes: string | null;
   kitchenId: string;
   cooperativeId: string;
   demandId: string;

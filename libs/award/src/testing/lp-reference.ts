@@ -168,3 +168,113 @@ export async function solveLpReference(instance: LpInstance): Promise<LpOptimum>
     model.dispose();
   }
 }
+
+export interface MipOptimum {
+  status: string;
+  /** Best allocation found (1e6·C + S); an optimum when status is 'Optimal'. */
+  objective: number;
+  /** Proven upper bound on the objective (the MIP's dual bound). */
+  bound: number;
+}
+
+/**
+ * The real problem with the split rules, as a MIP (small instances only): per arc an award
+ * flag y (x ≤ offered·y) and a "small" flag s (x ≥ min·(y − s)); per line Σ y ≤ cap, and a
+ * "complete" flag c with Σ x ≥ Q·c and Σ s ≤ c (one small award, only on a complete line).
+ * Maximises 1e6·C + S as one weighted objective.
+ */
+export async function solveMipReference(
+  instance: LpInstance,
+  lineMinimum: number[],
+  maxSuppliersPerLine: number,
+  timeLimitSeconds = 60,
+): Promise<MipOptimum> {
+  const highs = await getHighs();
+  const n = instance.arcLine.length;
+  const nLots = instance.lotAvailable.length;
+  const nLines = instance.lineDemand.length;
+  if (n === 0) return { status: 'Optimal', objective: 0, bound: 0 };
+  const kg = (milli: number) => milli / 1000;
+  // Columns: x (n), y (n), s (n), c (nLines).
+  const numCols = 3 * n + nLines;
+  const colCost = new Float64Array(numCols);
+  const colUpper = new Float64Array(numCols);
+  const integrality = new Int32Array(numCols);
+  const qMax = Math.max(...instance.lineDemand) / 1000;
+  for (let a = 0; a < n; a++) {
+    const q = kg(instance.lineDemand[instance.arcLine[a]]);
+    colCost[a] = (qMax / q) * (1 + 1e-6 * instance.arcTotal[a]);
+    colUpper[a] = kg(instance.arcCap[a]);
+    colUpper[n + a] = 1;
+    colUpper[2 * n + a] = 1;
+    integrality[n + a] = 1;
+    integrality[2 * n + a] = 1;
+  }
+  for (let l = 0; l < nLines; l++) {
+    colUpper[3 * n + l] = 1;
+    integrality[3 * n + l] = 1;
+  }
+  // Rows as CSR.
+  const rowLower: number[] = [];
+  const rowUpper: number[] = [];
+  const starts: number[] = [0];
+  const indices: number[] = [];
+  const values: number[] = [];
+  const row = (entries: [number, number][], lo: number, hi: number) => {
+    for (const [col, v] of entries.sort((p, q) => p[0] - q[0])) {
+      indices.push(col);
+      values.push(v);
+    }
+    starts.push(indices.length);
+    rowLower.push(lo);
+    rowUpper.push(hi);
+  };
+  const arcsOfLot: number[][] = Array.from({ length: nLots }, () => []);
+  const arcsOfLine: number[][] = Array.from({ length: nLines }, () => []);
+  for (let a = 0; a < n; a++) {
+    arcsOfLot[instance.arcLot[a]].push(a);
+    arcsOfLine[instance.arcLine[a]].push(a);
+  }
+  const inf = highs.infinity;
+  for (let k = 0; k < nLots; k++) if (arcsOfLot[k].length) row(arcsOfLot[k].map((a) => [a, 1]), -inf, kg(instance.lotAvailable[k]));
+  for (let l = 0; l < nLines; l++) {
+    const arcs = arcsOfLine[l];
+    if (arcs.length === 0) continue;
+    const q = kg(instance.lineDemand[l]);
+    row(arcs.map((a) => [a, 1]), -inf, q);
+    row(arcs.map((a) => [n + a, 1]), -inf, maxSuppliersPerLine);
+    // Σ x − Q·c ≥ 0 ; Σ s − c ≤ 0
+    row([...arcs.map((a) => [a, 1] as [number, number]), [3 * n + l, -q]], 0, inf);
+    row([...arcs.map((a) => [2 * n + a, 1] as [number, number]), [3 * n + l, -1]], -inf, 0);
+    const minimum = kg(lineMinimum[l]);
+    for (const a of arcs) {
+      row([[a, 1], [n + a, -kg(instance.arcCap[a])]], -inf, 0); // x ≤ cap·y
+      if (minimum > 0) row([[a, 1], [n + a, -minimum], [2 * n + a, minimum]], 0, inf); // x ≥ min(y − s)
+      else row([[2 * n + a, 1]], -inf, 0);
+    }
+  }
+  const numRows = rowLower.length;
+  const model = highs.createModel({
+    numCols,
+    numRows,
+    sense: highs.constants.objectiveSense.maximize,
+    colCost,
+    colLower: new Float64Array(numCols),
+    colUpper,
+    rowLower,
+    rowUpper,
+    matrix: { format: 'csr', numRows, numCols, starts, indices, values },
+    integrality: integrality as unknown as Int32Array,
+  });
+  try {
+    model.options.set({ output_flag: false, time_limit: timeLimitSeconds, mip_rel_gap: 1e-7 });
+    model.run();
+    const status = model.getModelStatus();
+    const name = Object.entries(highs.constants.modelStatus).find(([, v]) => v === status)?.[0] ?? String(status);
+    const scale = (v: number) => (v / qMax) * 1e6;
+    const bound = Number(model.info.get('mip_dual_bound'));
+    return { status: name === 'optimal' ? 'Optimal' : name, objective: scale(model.getObjectiveValue()), bound: scale(bound) };
+  } finally {
+    model.dispose();
+  }
+}

@@ -101,7 +101,7 @@ export class MarketPolicyEntity {
   weightReliability: number;
 
   /** commodity code -> minimum award in thousandths of the base unit. */
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'{}'` })
   minAwardMilli: Record<string, number>;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })

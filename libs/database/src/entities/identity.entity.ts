@@ -88,7 +88,7 @@ export class OrganizationEntity {
   @Column({ type: 'varchar', length: 80, nullable: true })
   seedKey: string | null;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => `'{}'` })
   attributes: Record<string, unknown>;
 
   @CreateDateColumn({ type: 'timestamptz' })

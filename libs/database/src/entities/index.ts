@@ -15,12 +15,20 @@ import {
 } from './market.entity.js';
 import { OrderLineEntity, OrderNumberCounterEntity, PurchaseOrderEntity } from './orders.entity.js';
 import { AuditEntryEntity, IdempotencyRecordEntity, OutboxMessageEntity } from './platform.entity.js';
+import {
+  AlertEntity,
+  ConsignmentPayableEntity,
+  InvoiceEntity,
+  PaymentEntity,
+  ShortfallEntity,
+} from './settlement.entity.js';
 
 export * from './catalog.entity.js';
 export * from './identity.entity.js';
 export * from './market.entity.js';
 export * from './orders.entity.js';
 export * from './platform.entity.js';
+export * from './settlement.entity.js';
 
 export const ALL_ENTITIES = [
   RegionEntity,
@@ -42,4 +50,9 @@ export const ALL_ENTITIES = [
   OutboxMessageEntity,
   IdempotencyRecordEntity,
   AuditEntryEntity,
+  InvoiceEntity,
+  PaymentEntity,
+  ConsignmentPayableEntity,
+  ShortfallEntity,
+  AlertEntity,
 ];

@@ -72,6 +72,13 @@ export class StockLotEntity {
   @Column({ type: 'date', nullable: true })
   expiresOn: string | null;
 
+  /** Unsold consignment stock handed back to its consignor: the lot is closed. */
+  @Column({ type: 'timestamptz', nullable: true })
+  returnedAt: Date | null;
+
+  @Column({ type: 'text', nullable: true })
+  returnNote: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

@@ -23,9 +23,13 @@ import {
 
 export type OrderStatus = 'CONFIRMED' | 'DECLINED' | 'DISPATCHED' | 'RECEIVED' | 'CANCELLED';
 
-/** One purchase order per kitchen x cooperative x demand. */
+/**
+ * One purchase order per kitchen x cooperative x demand from the award, and one per
+ * cooperative for each shortfall re-awarded later.
+ */
 @Entity('purchase_order')
-@Index(['demandId', 'cooperativeId'], { unique: true })
+@Index('UQ_purchase_order_award', ['demandId', 'cooperativeId'], { unique: true, where: 'shortfall_id IS NULL' })
+@Index('UQ_purchase_order_reaward', ['shortfallId', 'cooperativeId'], { unique: true, where: 'shortfall_id IS NOT NULL' })
 @Index(['kitchenId', 'createdAt'])
 @Index(['cooperativeId', 'createdAt'])
 @Index(['marketCode', 'createdAt'])
@@ -80,18 +84,50 @@ export class PurchaseOrderEntity {
   @Column({ ...RUPIAH_COLUMN })
   total: bigint;
 
+  /** Set when the order covers a shortfall (decline or rejection) rather than the first award. */
+  @Column({ type: 'uuid', nullable: true })
+  shortfallId: string | null;
+
   @Column({ type: 'timestamptz', nullable: true })
   dispatchedAt: Date | null;
 
   @Column({ type: 'timestamptz', nullable: true })
   receivedAt: Date | null;
 
+  /** Received after deliverBy. */
+  @Column({ type: 'boolean', nullable: true })
+  late: boolean | null;
+
+  @Column({ type: 'text', nullable: true })
+  declineReason: string | null;
+
+  @Column({ type: 'varchar', length: 200, nullable: true })
+  inspectorName: string | null;
+
+  @Column({ type: 'double precision', nullable: true })
+  temperatureCelsius: number | null;
+
+  @Column({ type: 'varchar', length: 500, nullable: true })
+  photoUrl: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  inspectionNotes: string | null;
+
+  /** Why the coordinator should look at this order (e.g. its cooperative was suspended). */
+  @Column({ type: 'text', nullable: true })
+  attentionReason: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }
 
 @Entity('order_line')
+@Index('UQ_order_line_offer_per_order', ['orderId', 'offerId'], { unique: true })
 @Check('CHK_order_line_quantity', 'quantity > 0')
+@Check(
+  'CHK_order_line_receipt',
+  'accepted_quantity IS NULL OR (accepted_quantity >= 0 AND rejected_quantity >= 0 AND accepted_quantity + rejected_quantity = quantity)',
+)
 export class OrderLineEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -112,8 +148,8 @@ export class OrderLineEntity {
   @JoinColumn({ name: 'demand_line_id' })
   demandLine?: Relation<DemandLineEntity>;
 
-  /** An offer is awarded at most once: a re-run of the evaluation cannot add a second line. */
-  @Index({ unique: true })
+  /** An offer appears once per order: a re-run of an evaluation cannot add a second line. */
+  @Index()
   @Column({ type: 'uuid' })
   offerId: string;
 

@@ -1,0 +1,108 @@
+import { ConfigError, DEVELOPMENT_DEFAULTS, loadConfig } from './app-config.js';
+
+/** Loads, expecting a ConfigError, and returns its problems. */
+function problemsOf(env: Record<string, string | undefined>): string[] {
+  let thrown: unknown;
+  try {
+    loadConfig(env);
+  } catch (error) {
+    thrown = error;
+  }
+  expect(thrown).toBeInstanceOf(ConfigError);
+  return (thrown as ConfigError).problems;
+}
+
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://app@db:5432/pasar_gizi',
+  REDIS_URL: 'redis://cache:6379',
+  JWT_SECRET: 'x'.repeat(40),
+};
+
+describe('loadConfig', () => {
+  it('accepts an empty environment with development defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      production: false,
+      port: 3000,
+      databaseUrl: DEVELOPMENT_DEFAULTS.databaseUrl,
+      redisUrl: DEVELOPMENT_DEFAULTS.redisUrl,
+      seedPassword: DEVELOPMENT_DEFAULTS.seedPassword,
+    });
+  });
+
+  it('accepts a complete production environment, without a demo password', () => {
+    const config = loadConfig({ ...PRODUCTION, PORT: '8080' });
+    expect(config).toMatchObject({
+      env: 'production',
+      production: true,
+      port: 8080,
+      databaseUrl: PRODUCTION.DATABASE_URL,
+      redisUrl: PRODUCTION.REDIS_URL,
+      jwtSecret: PRODUCTION.JWT_SECRET,
+      seedPassword: null,
+    });
+  });
+
+  it('names a PORT that is not a number', () => {
+    for (const port of ['abc', '3000abc', '1e3', '80.5']) {
+      const problems = problemsOf({ PORT: port });
+      expect(problems.some((p) => p.startsWith('PORT'))).toBe(true);
+      expect(problems.every((p) => p.includes('PORT'))).toBe(true);
+    }
+  });
+
+  it('names a PORT out of range', () => {
+    expect(problemsOf({ PORT: '0' })).toEqual(['PORT must be between 1 and 65535']);
+    expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be between 1 and 65535']);
+  });
+
+  it('requires JWT_SECRET in production', () => {
+    const problems = problemsOf({ ...PRODUCTION, JWT_SECRET: undefined });
+    expect(problems).toEqual([expect.stringMatching(/^JWT_SECRET is required in production/)]);
+  });
+
+  it('refuses a short JWT_SECRET, and the development default in production', () => {
+    expect(problemsOf({ JWT_SECRET: 'short' })).toEqual([
+      expect.stringMatching(/^JWT_SECRET .*32 characters/),
+    ]);
+    expect(problemsOf({ ...PRODUCTION, JWT_SECRET: DEVELOPMENT_DEFAULTS.jwtSecret })).toEqual([
+      expect.stringMatching(/^JWT_SECRET must not be the development default/),
+    ]);
+  });
+
+  it('names a REDIS_URL that is not a redis:// URL', () => {
+    expect(problemsOf({ REDIS_URL: 'http://x' })).toEqual([
+      expect.stringMatching(/^REDIS_URL must be a redis:\/\/ URL/),
+    ]);
+    expect(loadConfig({ REDIS_URL: 'rediss://secure:6380' }).redisUrl).toBe('rediss://secure:6380');
+  });
+
+  it('names every bad variable at once, in one error', () => {
+    let thrown: unknown;
+    try {
+      loadConfig({
+        NODE_ENV: 'production',
+        PORT: 'abc',
+        REDIS_URL: 'http://x',
+        DATABASE_URL: 'mysql://db/x',
+      });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ConfigError);
+    const error = thrown as ConfigError;
+    expect(error.name).toBe('ConfigError');
+    expect(new Set(error.problems).size).toBe(error.problems.length);
+    for (const variable of ['PORT', 'REDIS_URL', 'DATABASE_URL', 'JWT_SECRET']) {
+      expect(error.problems.some((p) => p.startsWith(variable))).toBe(true);
+      expect(error.message).toContain(variable);
+    }
+  });
+
+  it('refuses an unknown NODE_ENV and a bad QUEUE_PREFIX', () => {
+    expect(problemsOf({ NODE_ENV: 'staging' }).some((p) => p.startsWith('NODE_ENV'))).toBe(true);
+    expect(problemsOf({ QUEUE_PREFIX: 'Has Spaces' }).some((p) => p.startsWith('QUEUE_PREFIX'))).toBe(true);
+  });
+});
