@@ -516,6 +516,9 @@ describe('jobs and races, with the worker running', () => {
       await eventually(async () => (await market.status(demand.id)) === 'AWARDED');
       await eventually(async () => runsOf(jobId).length === 1);
       expect(runsOf(jobId)[0]!.result).toMatchObject({ evaluated: true, orders: 1 });
+      const failed = failures.filter((failure) => failure.id === jobId).map((failure) => failure.error);
+      expect(failed.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(failed)).toEqual(new Set(['fail point: after-orders']));
       const after = await market.footprint();
       expect(after.orders - before.orders).toBe(1);
       expect(after.orderLines - before.orderLines).toBe(1);

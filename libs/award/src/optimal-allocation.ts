@@ -6,7 +6,7 @@ import type {
   MarketRules,
   SolverReport,
 } from './award.types.js';
-import { solveLexMaxFlow, type FlowProblem, type WorkBudget } from './flow-solver.js';
+import { solveLexMaxFlow, type FlowProblem, type FlowState, type WorkBudget } from './flow-solver.js';
 import { allocateGreedy, byProcessingOrder, type AllocationDecision } from './greedy-allocation.js';
 import { compareIds, type RankedOffer } from './scoring.js';
 
@@ -142,38 +142,40 @@ export function allocateOptimal(
       deadline:
         opts.timeBudgetMsPerComponent === null ? null : performance.now() + opts.timeBudgetMsPerComponent,
     };
-    const banned = new Uint8Array(view.n);
-    const banReason = new Uint8Array(view.n);
-    const banProposed = new Float64Array(view.n);
-
     let status: ComponentStatus = 'exact';
     let rounds = 0;
-    let state = solveLexMaxFlow(view.problem, banned, budget);
-    let flow = state?.flow ?? null;
-    if (flow) {
-      view.arcs.forEach((a, i) => (lpFlow[a] = flow![i]));
-      if (enforceSplitRules(view, Float64Array.from(flow), 'trim', banned, banReason, banProposed) > 0) {
+    const lp = solveLexMaxFlow(view.problem, new Uint8Array(view.n), budget);
+    let repaired: Repair | null = null;
+    if (lp) {
+      view.arcs.forEach((a, i) => (lpFlow[a] = lp.flow[i]));
+      const probe = Float64Array.from(lp.flow);
+      const scratch = () => new Uint8Array(view.n);
+      if (enforceSplitRules(view, probe, 'trim', scratch(), scratch(), new Float64Array(view.n)) > 0) {
         status = 'repaired';
-        banReason.fill(NO_BAN);
-        for (;;) {
-          if (rounds >= opts.maxRepairRounds) {
-            enforceSplitRules(view, flow, 'trim', banned, banReason, banProposed);
+        // Two repairs, with and without first raising small awards to the minimum; the better
+        // one (after top-up) is kept. Neither dominates on every instance.
+        for (const merge of [true, false]) {
+          const r = repair(view, lp, merge, budget, opts);
+          if (!r) {
+            repaired = null;
             break;
           }
-          mergeFragments(view, flow);
-          if (enforceSplitRules(view, flow, 'ban', banned, banReason, banProposed) === 0) break;
-          rounds++;
-          state = solveLexMaxFlow(view.problem, banned, budget, opts.repairResolve === 'full' ? null : state);
-          flow = state?.flow ?? null;
-          if (!flow) break;
+          rounds += r.rounds;
+          topUp(view, r.flow);
+          if (!repaired || componentValue(view, r.flow) > componentValue(view, repaired.flow)) repaired = r;
         }
+      } else {
+        repaired = { flow: lp.flow, rounds: 0, banReason: new Uint8Array(view.n), banProposed: new Float64Array(view.n) };
       }
     } else {
       lpComplete = false;
     }
     report.work += opts.workBudgetPerComponent - budget.left;
     report.repairRounds += rounds;
-    if (!flow) status = 'fallback';
+    if (!repaired) status = 'fallback';
+    const flow = repaired?.flow ?? null;
+    const banReason = repaired?.banReason ?? new Uint8Array(view.n);
+    const banProposed = repaired?.banProposed ?? new Float64Array(view.n);
 
     // Outside the exact path, keep the best of: the repaired flow (topped up), greedy v1, and
     // the whole-line-to-the-cheapest rule (topped up). So the result is never worse than either
@@ -182,7 +184,6 @@ export function allocateOptimal(
       ? { flow, kind: 'flow' }
       : null;
     if (status !== 'exact') {
-      if (chosen) topUp(view, chosen.flow);
       const greedy = allocateGreedy(
         view.lines.map((l) => sortedLines[l]),
         rankedByLine,
@@ -248,6 +249,45 @@ export function allocateOptimal(
     );
   }
   return { allocations, decisions, report };
+}
+
+interface Repair {
+  flow: Float64Array;
+  rounds: number;
+  banReason: Uint8Array;
+  banProposed: Float64Array;
+}
+
+/**
+ * Makes an LP optimum keep the split rules: exclude the offending awards and re-solve (from the
+ * previous state, or from scratch with `repairResolve: 'full'`), up to `maxRepairRounds` times,
+ * then trim what still offends. With `merge`, small awards are first raised to the minimum where
+ * that is cheaper (see mergeFragments). Null when the budget ran out.
+ */
+function repair(
+  view: ComponentView,
+  lp: FlowState,
+  merge: boolean,
+  budget: WorkBudget,
+  opts: Required<AwardOptions>,
+): Repair | null {
+  const banned = new Uint8Array(view.n);
+  const banReason = new Uint8Array(view.n);
+  const banProposed = new Float64Array(view.n);
+  let state: FlowState | null = { ...lp, flow: Float64Array.from(lp.flow) };
+  let rounds = 0;
+  for (;;) {
+    if (rounds >= opts.maxRepairRounds) {
+      enforceSplitRules(view, state.flow, 'trim', banned, banReason, banProposed);
+      break;
+    }
+    if (merge) mergeFragments(view, state.flow);
+    if (enforceSplitRules(view, state.flow, 'ban', banned, banReason, banProposed) === 0) break;
+    rounds++;
+    state = solveLexMaxFlow(view.problem, banned, budget, opts.repairResolve === 'full' ? null : state);
+    if (!state) return null;
+  }
+  return { flow: state.flow, rounds, banReason, banProposed };
 }
 
 /** One component with local indices: lines in processing order, arcs by line then rank. */
@@ -392,14 +432,13 @@ function enforceSplitRules(
 
 /**
  * Before excluding an award below the minimum, try to make it big enough instead: an LP optimum
- * often ends a lot with a small remainder on some line. Raising that award to the minimum with
- * stock moved from the same lot's award to another line (one that stays at or above its own
- * minimum and whose line has no small award that would lose its "completes the line" excuse)
- * usually costs far less coverage than dropping it. Done only when the raised award covers a
- * larger share of its line than the donor's line loses. Keeps every other rule; changes `flow`.
+ * often ends a lot with a small remainder on some line, or covers a line with several small
+ * pieces. The award is raised to the minimum with stock of its own lot (left over, or moved from
+ * that lot's award to another line, which stays at or above its own minimum and has no small
+ * award that would lose its "completes the line" excuse); if its line lacks room, the line's
+ * largest award (staying at or above the minimum) gives way. Done only when that costs less
+ * coverage than dropping the award. Keeps every other rule; changes `flow`.
  */
-export const MS: Record<string, number> = {};
-const ms = (k: string) => (MS[k] = (MS[k] ?? 0) + 1);
 function mergeFragments(view: ComponentView, flow: Float64Array): number {
   const { lineStart, problem, lineMinimum, lotStart, lotArcs } = view;
   const L = view.lines.length;
@@ -421,8 +460,17 @@ function mergeFragments(view: ComponentView, flow: Float64Array): number {
       if (x <= 0 || x >= minimum) continue;
       if (fill[i] === q && smallAwards[i] === 1) continue; // allowed: it completes the line
       const delta = minimum - x;
-      if (problem.arcCap[a] < minimum) { ms(problem.lotCap[problem.arcLot[a]] < minimum ? 'smallLot' : 'smallOffer'); continue; }
-      if (q - fill[i] < delta) { ms(fill[i] === q ? 'fullLine' : 'noRoom'); continue; }
+      if (problem.arcCap[a] < minimum) continue;
+      // Room on the line, made by the line's largest other award if needed.
+      const shrink = Math.max(0, delta - (q - fill[i]));
+      let big = -1;
+      if (shrink > 0) {
+        for (let b = lineStart[i]; b < lineStart[i + 1]; b++) {
+          if (b !== a && flow[b] - shrink >= minimum && (big < 0 || flow[b] > flow[big])) big = b;
+        }
+        if (big < 0) continue;
+      }
+      // Stock from the award's own lot: left over first, then from its award to another line.
       const k = problem.arcLot[a];
       const free = Math.min(lotLeft[k], delta);
       const needed = delta - free;
@@ -435,17 +483,25 @@ function mergeFragments(view: ComponentView, flow: Float64Array): number {
           if (fill[line] === problem.lineCap[line] && smallAwards[line] > 0) continue;
           if (donor < 0 || problem.lineCap[line] > problem.lineCap[problem.arcLine[donor]]) donor = b;
         }
-        if (donor < 0) { ms('noDonor'); continue; }
-        const donorLine = problem.arcLine[donor];
-        if (minimum / q <= needed / problem.lineCap[donorLine]) { ms('notWorth'); continue; }
+        if (donor < 0) continue;
+      }
+      // Coverage: the line gains delta − shrink, the donor's line loses `needed`; dropping the
+      // award instead loses x.
+      const donorLoss = donor < 0 ? 0 : needed / problem.lineCap[problem.arcLine[donor]];
+      if ((delta - shrink + x) / q <= donorLoss) continue;
+      if (donor >= 0) {
         flow[donor] -= needed;
-        fill[donorLine] -= needed;
+        fill[problem.arcLine[donor]] -= needed;
+      }
+      if (big >= 0) {
+        flow[big] -= shrink;
+        lotLeft[problem.arcLot[big]] += shrink;
       }
       lotLeft[k] -= free;
       flow[a] = minimum;
-      fill[i] += delta;
+      fill[i] += delta - shrink;
       smallAwards[i]--;
-      merged++; ms(free > 0 ? 'mergedFree' : 'merged');
+      merged++;
     }
   }
   return merged;

@@ -9,7 +9,19 @@ import { SupervisionService } from './supervision.service.js';
 
 @Module({
   imports: [CatalogModule, OrdersModule],
-  providers: [MarketService, MarketEvaluationService, EvaluationReadService, ShortfallService, SupervisionService],
-  exports: [MarketService, MarketEvaluationService, EvaluationReadService, ShortfallService, SupervisionService],
+  providers: [
+    MarketService,
+    MarketEvaluationService,
+    EvaluationReadService,
+    ShortfallService,
+    SupervisionService,
+  ],
+  exports: [
+    MarketService,
+    MarketEvaluationService,
+    EvaluationReadService,
+    ShortfallService,
+    SupervisionService,
+  ],
 })
 export class MarketModule {}

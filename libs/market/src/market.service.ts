@@ -657,7 +657,11 @@ export class MarketService {
           );
         }
         if (lot.returnedAt) {
-          throw fail('CONFLICT', 'the lot was returned to its consignor', 'lot sudah dikembalikan ke penitipnya');
+          throw fail(
+            'CONFLICT',
+            'the lot was returned to its consignor',
+            'lot sudah dikembalikan ke penitipnya',
+          );
         }
         if (lot.commodityCode !== line.commodityCode) {
           throw fail(

@@ -57,7 +57,13 @@ export class ShortfallService {
         .getOne();
       if (!shortfall) throw new Error(`resolve-shortfall: shortfall ${shortfallId} does not exist`);
       if (shortfall.status === 'RESOLVED') {
-        return { shortfallId, resolved: false, reawardedMilli: shortfall.reawardedQuantity, retenderDemandId: shortfall.retenderDemandId, alerted: false };
+        return {
+          shortfallId,
+          resolved: false,
+          reawardedMilli: shortfall.reawardedQuantity,
+          retenderDemandId: shortfall.retenderDemandId,
+          alerted: false,
+        };
       }
       const line = await tx.findOneByOrFail(DemandLineEntity, { id: shortfall.demandLineId });
       const demand = await tx.findOneByOrFail(DemandRequestEntity, { id: line.demandId });
@@ -78,7 +84,11 @@ export class ShortfallService {
         alerted = true;
         outcome = `re-awarded ${reawardedMilli / 1000}; ${remaining / 1000} uncovered, coordinators alerted`;
       }
-      await tx.update(ShortfallEntity, { id: shortfall.id }, { status: 'RESOLVED', reawardedQuantity: reawardedMilli, retenderDemandId, outcome });
+      await tx.update(
+        ShortfallEntity,
+        { id: shortfall.id },
+        { status: 'RESOLVED', reawardedQuantity: reawardedMilli, retenderDemandId, outcome },
+      );
       await appendAudit(tx, {
         actorUserId: null,
         action: 'shortfall.resolved',
@@ -101,7 +111,10 @@ export class ShortfallService {
   ): Promise<number> {
     // Offers still standing: valid offers on the line that were not withdrawn or invalid.
     const offers = await tx.find(OfferEntity, {
-      where: { demandLineId: line.id, status: In(['AWARDED', 'PARTIALLY_AWARDED', 'NOT_AWARDED'] as OfferStatus[]) },
+      where: {
+        demandLineId: line.id,
+        status: In(['AWARDED', 'PARTIALLY_AWARDED', 'NOT_AWARDED'] as OfferStatus[]),
+      },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
     const candidates = offers.filter((offer) => offer.cooperativeId !== shortfall.excludedCooperativeId);
@@ -119,13 +132,21 @@ export class ShortfallService {
         WHERE l.offer_id = ANY($1::uuid[]) AND o.status NOT IN ('DECLINED', 'CANCELLED') GROUP BY l.offer_id`,
       [candidates.map((o) => o.id)],
     );
-    const awardedByOffer = new Map(alreadyAwarded.map((row) => [row.offer_id, Math.round(Number(row.quantity) * 1000)]));
+    const awardedByOffer = new Map(
+      alreadyAwarded.map((row) => [row.offer_id, Math.round(Number(row.quantity) * 1000)]),
+    );
     const organizations = new Map(
-      (await tx.findBy(OrganizationEntity, { id: In([demand.kitchenId, ...candidates.map((o) => o.cooperativeId)]) })).map((o) => [o.id, o]),
+      (
+        await tx.findBy(OrganizationEntity, {
+          id: In([demand.kitchenId, ...candidates.map((o) => o.cooperativeId)]),
+        })
+      ).map((o) => [o.id, o]),
     );
     const where = (id: string) => {
       const org = organizations.get(id);
-      return org && org.latitude !== null && org.longitude !== null ? { latitude: org.latitude, longitude: org.longitude } : null;
+      return org && org.latitude !== null && org.longitude !== null
+        ? { latitude: org.latitude, longitude: org.longitude }
+        : null;
     };
     const policy = await this.catalog.policyOf(demand.marketCode);
     const result = reaward({
@@ -137,7 +158,12 @@ export class ShortfallService {
           quantityMilli: shortfall.quantity,
           maxUnitPrice: line.maxUnitPrice,
           minGrade: line.minGrade,
-          weights: { price: demand.weightPrice, quality: demand.weightQuality, distance: demand.weightDistance, reliability: demand.weightReliability },
+          weights: {
+            price: demand.weightPrice,
+            quality: demand.weightQuality,
+            distance: demand.weightDistance,
+            reliability: demand.weightReliability,
+          },
           kitchenLocation: where(demand.kitchenId),
           order: 0,
         },
@@ -182,10 +208,16 @@ export class ShortfallService {
       }
     }
     const reawarded = result.allocations.reduce((sum, a) => sum + a.quantityMilli, 0);
-    await tx.query(`UPDATE demand_line SET awarded_quantity = awarded_quantity + ($2::numeric / 1000) WHERE id = $1`, [line.id, reawarded]);
+    await tx.query(
+      `UPDATE demand_line SET awarded_quantity = awarded_quantity + ($2::numeric / 1000) WHERE id = $1`,
+      [line.id, reawarded],
+    );
     const byCooperative = new Map<string, typeof result.allocations>();
     for (const allocation of result.allocations) {
-      byCooperative.set(allocation.cooperativeId, [...(byCooperative.get(allocation.cooperativeId) ?? []), allocation]);
+      byCooperative.set(allocation.cooperativeId, [
+        ...(byCooperative.get(allocation.cooperativeId) ?? []),
+        allocation,
+      ]);
     }
     await this.orders.createConfirmedOrders(
       tx,
@@ -212,8 +244,17 @@ export class ShortfallService {
   }
 
   /** An urgent demand for what is still missing, pointing at the demand it replaces. */
-  private async retender(tx: EntityManager, demand: DemandRequestEntity, line: DemandLineEntity, remaining: number, now: Date): Promise<string> {
-    const window = Math.min(MAX_RETENDER_BIDDING_MS, Math.floor((demand.deliverBy.getTime() - now.getTime()) / 2));
+  private async retender(
+    tx: EntityManager,
+    demand: DemandRequestEntity,
+    line: DemandLineEntity,
+    remaining: number,
+    now: Date,
+  ): Promise<string> {
+    const window = Math.min(
+      MAX_RETENDER_BIDDING_MS,
+      Math.floor((demand.deliverBy.getTime() - now.getTime()) / 2),
+    );
     const closesAt = new Date(now.getTime() + window);
     const retender = await tx.save(
       tx.create(DemandRequestEntity, {
@@ -254,12 +295,22 @@ export class ShortfallService {
       entityType: 'DemandRequest',
       entityId: retender.id,
       regionCode: demand.marketCode,
-      after: { status: 'OPEN', replaces: demand.id, quantity: remaining / 1000, biddingClosesAt: closesAt.toISOString() },
+      after: {
+        status: 'OPEN',
+        replaces: demand.id,
+        quantity: remaining / 1000,
+        biddingClosesAt: closesAt.toISOString(),
+      },
     });
     return retender.id;
   }
 
-  private async alert(tx: EntityManager, demand: DemandRequestEntity, line: DemandLineEntity, remaining: number): Promise<void> {
+  private async alert(
+    tx: EntityManager,
+    demand: DemandRequestEntity,
+    line: DemandLineEntity,
+    remaining: number,
+  ): Promise<void> {
     await tx.insert(AlertEntity, {
       regionCode: demand.marketCode,
       kind: 'SHORTFALL_UNCOVERED',

@@ -7,7 +7,13 @@ import { OrganizationEntity } from '../../database/src/entities/identity.entity.
 import { OfferEntity, StockLotEntity } from '../../database/src/entities/market.entity.js';
 import { OrderLineEntity, PurchaseOrderEntity } from '../../database/src/entities/orders.entity.js';
 import { AlertEntity } from '../../database/src/entities/settlement.entity.js';
-import { coordinates, requireActor, requireCoordinatorOf, requireRole, type Actor } from '../../identity/src/actor.js';
+import {
+  coordinates,
+  requireActor,
+  requireCoordinatorOf,
+  requireRole,
+  type Actor,
+} from '../../identity/src/actor.js';
 
 export interface LotDeliveryRecord {
   order: PurchaseOrderEntity;
@@ -23,11 +29,19 @@ export class SupervisionService {
    * Suspends a cooperative (e.g. after a food-safety incident): its open offers become
    * INVALID, it cannot offer, and its orders not yet dispatched are flagged to the coordinators.
    */
-  async suspendCooperative(actor: Actor | null, cooperativeId: string, reason: string): Promise<OrganizationEntity> {
+  async suspendCooperative(
+    actor: Actor | null,
+    cooperativeId: string,
+    reason: string,
+  ): Promise<OrganizationEntity> {
     requireRole(actor, 'CITY_COORDINATOR', 'ADMIN');
     const why = (reason ?? '').trim();
     if (why.length === 0 || why.length > 1000) {
-      throw DomainError.badInput('reason must be 1 to 1000 characters', 'alasan harus 1 sampai 1000 karakter', { field: 'reason' });
+      throw DomainError.badInput(
+        'reason must be 1 to 1000 characters',
+        'alasan harus 1 sampai 1000 karakter',
+        { field: 'reason' },
+      );
     }
     return this.dataSource.transaction(async (tx) => {
       const cooperative = await tx
@@ -36,12 +50,17 @@ export class SupervisionService {
         .setLock('pessimistic_write')
         .where('org.id = :cooperativeId', { cooperativeId })
         .getOne();
-      if (!cooperative || cooperative.kind !== 'COOPERATIVE') throw DomainError.notFound('Cooperative', 'Koperasi', { id: cooperativeId });
+      if (!cooperative || cooperative.kind !== 'COOPERATIVE')
+        throw DomainError.notFound('Cooperative', 'Koperasi', { id: cooperativeId });
       const coordinator = requireCoordinatorOf(actor, cooperative.regionCode);
-      if (cooperative.suspended) throw DomainError.conflict('The cooperative is already suspended', 'Koperasi sudah ditangguhkan');
+      if (cooperative.suspended)
+        throw DomainError.conflict('The cooperative is already suspended', 'Koperasi sudah ditangguhkan');
       await tx.update(OrganizationEntity, { id: cooperativeId }, { suspended: true, suspendedReason: why });
       const invalidated = returnedRows<{ id: string }>(
-        await tx.query(`UPDATE offer SET status = 'INVALID' WHERE cooperative_id = $1 AND status = 'SUBMITTED' RETURNING id`, [cooperativeId]),
+        await tx.query(
+          `UPDATE offer SET status = 'INVALID' WHERE cooperative_id = $1 AND status = 'SUBMITTED' RETURNING id`,
+          [cooperativeId],
+        ),
       );
       const flagged = returnedRows<{ id: string; market_code: string; number: string }>(
         await tx.query(
@@ -70,7 +89,12 @@ export class SupervisionService {
           entityId: cooperativeId,
           regionCode: cooperative.regionCode,
           before: { suspended: false },
-          after: { suspended: true, reason: why, offersInvalidated: invalidated.length, ordersFlagged: flagged.length },
+          after: {
+            suspended: true,
+            reason: why,
+            offersInvalidated: invalidated.length,
+            ordersFlagged: flagged.length,
+          },
         },
         ...invalidated.map((offer) => ({
           actorUserId: coordinator.userId,
@@ -95,11 +119,16 @@ export class SupervisionService {
         .setLock('pessimistic_write')
         .where('org.id = :cooperativeId', { cooperativeId })
         .getOne();
-      if (!cooperative || cooperative.kind !== 'COOPERATIVE') throw DomainError.notFound('Cooperative', 'Koperasi', { id: cooperativeId });
+      if (!cooperative || cooperative.kind !== 'COOPERATIVE')
+        throw DomainError.notFound('Cooperative', 'Koperasi', { id: cooperativeId });
       const coordinator = requireCoordinatorOf(actor, cooperative.regionCode);
-      if (!cooperative.suspended) throw DomainError.conflict('The cooperative is not suspended', 'Koperasi tidak sedang ditangguhkan');
+      if (!cooperative.suspended)
+        throw DomainError.conflict('The cooperative is not suspended', 'Koperasi tidak sedang ditangguhkan');
       await tx.update(OrganizationEntity, { id: cooperativeId }, { suspended: false, suspendedReason: null });
-      await tx.query(`UPDATE purchase_order SET attention_reason = NULL WHERE cooperative_id = $1 AND status = 'CONFIRMED'`, [cooperativeId]);
+      await tx.query(
+        `UPDATE purchase_order SET attention_reason = NULL WHERE cooperative_id = $1 AND status = 'CONFIRMED'`,
+        [cooperativeId],
+      );
       await appendAudit(tx, {
         actorUserId: coordinator.userId,
         action: 'cooperative.reinstated',
@@ -114,25 +143,42 @@ export class SupervisionService {
   }
 
   /** Every order, kitchen and receipt a lot went to: for recalls after a food-safety incident. */
-  async traceLot(actor: Actor | null, stockLotId: string): Promise<{ lot: StockLotEntity; deliveries: LotDeliveryRecord[] }> {
+  async traceLot(
+    actor: Actor | null,
+    stockLotId: string,
+  ): Promise<{ lot: StockLotEntity; deliveries: LotDeliveryRecord[] }> {
     const signedIn = requireActor(actor);
     const lot = await this.dataSource.getRepository(StockLotEntity).findOneBy({ id: stockLotId });
     if (!lot || (signedIn.organizationId !== lot.cooperativeId && !coordinates(signedIn, lot.marketCode))) {
       throw DomainError.notFound('Stock lot', 'Lot stok', { id: stockLotId });
     }
-    const lines = await this.dataSource.getRepository(OrderLineEntity).find({ where: { stockLotId }, order: { id: 'ASC' } });
+    const lines = await this.dataSource
+      .getRepository(OrderLineEntity)
+      .find({ where: { stockLotId }, order: { id: 'ASC' } });
     const orders = new Map(
-      (await this.dataSource.getRepository(PurchaseOrderEntity).findBy({ id: In([...new Set(lines.map((l) => l.orderId))]) })).map((o) => [o.id, o]),
+      (
+        await this.dataSource
+          .getRepository(PurchaseOrderEntity)
+          .findBy({ id: In([...new Set(lines.map((l) => l.orderId))]) })
+      ).map((o) => [o.id, o]),
     );
     return { lot, deliveries: lines.map((line) => ({ order: orders.get(line.orderId)!, line })) };
   }
 
   /** Unsold consignment stock goes back to its consignor; the lot is closed with a record. */
-  async returnConsignmentStock(actor: Actor | null, stockLotId: string, note: string): Promise<StockLotEntity> {
+  async returnConsignmentStock(
+    actor: Actor | null,
+    stockLotId: string,
+    note: string,
+  ): Promise<StockLotEntity> {
     const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
     const why = (note ?? '').trim();
     if (why.length === 0 || why.length > 1000) {
-      throw DomainError.badInput('note must be 1 to 1000 characters', 'catatan harus 1 sampai 1000 karakter', { field: 'note' });
+      throw DomainError.badInput(
+        'note must be 1 to 1000 characters',
+        'catatan harus 1 sampai 1000 karakter',
+        { field: 'note' },
+      );
     }
     return this.dataSource.transaction(async (tx) => {
       const lot = await tx
@@ -141,13 +187,22 @@ export class SupervisionService {
         .setLock('pessimistic_write')
         .where('lot.id = :stockLotId', { stockLotId })
         .getOne();
-      if (!lot || lot.cooperativeId !== operator.organizationId) throw DomainError.notFound('Stock lot', 'Lot stok', { id: stockLotId });
+      if (!lot || lot.cooperativeId !== operator.organizationId)
+        throw DomainError.notFound('Stock lot', 'Lot stok', { id: stockLotId });
       if (lot.source === 'OWN') {
-        throw DomainError.badInput('Only consignment or BUMN stock is returned to a consignor', 'Hanya stok titipan atau BUMN yang dikembalikan ke penitip');
+        throw DomainError.badInput(
+          'Only consignment or BUMN stock is returned to a consignor',
+          'Hanya stok titipan atau BUMN yang dikembalikan ke penitip',
+        );
       }
-      if (lot.returnedAt) throw DomainError.conflict('The lot was already returned', 'Lot sudah dikembalikan');
+      if (lot.returnedAt)
+        throw DomainError.conflict('The lot was already returned', 'Lot sudah dikembalikan');
       const returnedAt = new Date();
-      const standing = await tx.update(OfferEntity, { stockLotId, status: 'SUBMITTED' }, { status: 'WITHDRAWN' });
+      const standing = await tx.update(
+        OfferEntity,
+        { stockLotId, status: 'SUBMITTED' },
+        { status: 'WITHDRAWN' },
+      );
       await tx.update(StockLotEntity, { id: stockLotId }, { returnedAt, returnNote: why });
       await appendAudit(tx, {
         actorUserId: operator.userId,

@@ -31,7 +31,10 @@ export class OversightService {
     return this.dataSource
       .getRepository(AlertEntity)
       .createQueryBuilder('alert')
-      .where('(alert.region_code = :region OR alert.region_code LIKE :prefix)', { region: regionCode, prefix: `${regionCode}.%` })
+      .where('(alert.region_code = :region OR alert.region_code LIKE :prefix)', {
+        region: regionCode,
+        prefix: `${regionCode}.%`,
+      })
       .orderBy('alert.created_at', 'DESC')
       .limit(Math.min(Math.max(limit, 1), 200))
       .getMany();

@@ -4,7 +4,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError } from '../../core/src/domain-error.js';
 import { quantityToMilli } from '../../core/src/quantity.js';
 import { appendAudit } from '../../database/src/audit.js';
-import { OrderLineEntity, PurchaseOrderEntity, type OrderStatus } from '../../database/src/entities/orders.entity.js';
+import {
+  OrderLineEntity,
+  PurchaseOrderEntity,
+  type OrderStatus,
+} from '../../database/src/entities/orders.entity.js';
 import { ShortfallEntity } from '../../database/src/entities/settlement.entity.js';
 import { requireOrganization, requireRole, type Actor } from '../../identity/src/actor.js';
 import { enqueueInTransaction } from '../../jobs/src/outbox.js';
@@ -68,14 +72,14 @@ export class FulfilmentLifecycleService {
       await tx.update(PurchaseOrderEntity, { id: orderId }, { status: 'DECLINED', declineReason: why });
       for (const line of lines) {
         // The promised stock is free again, and the line needs that quantity from someone else.
-        await tx.query(`UPDATE stock_lot SET reserved_quantity = reserved_quantity - ($2::numeric / 1000) WHERE id = $1`, [
-          line.stockLotId,
-          line.quantity,
-        ]);
-        await tx.query(`UPDATE demand_line SET awarded_quantity = awarded_quantity - ($2::numeric / 1000) WHERE id = $1`, [
-          line.demandLineId,
-          line.quantity,
-        ]);
+        await tx.query(
+          `UPDATE stock_lot SET reserved_quantity = reserved_quantity - ($2::numeric / 1000) WHERE id = $1`,
+          [line.stockLotId, line.quantity],
+        );
+        await tx.query(
+          `UPDATE demand_line SET awarded_quantity = awarded_quantity - ($2::numeric / 1000) WHERE id = $1`,
+          [line.demandLineId, line.quantity],
+        );
         await this.recordShortfall(tx, 'DECLINE', order.id, line, order.cooperativeId, line.quantity);
       }
       await this.audit(tx, operator, order, 'order.declined', { status: 'DECLINED', reason: why });
@@ -87,7 +91,11 @@ export class FulfilmentLifecycleService {
     const kitchenManager = requireRole(actor, 'KITCHEN_MANAGER');
     const inspection = validateInspection(input.inspection ?? null);
     if (!Array.isArray(input.lines) || input.lines.length === 0 || input.lines.length > 200) {
-      throw DomainError.badInput('Give a receipt line for every order line', 'Isi baris penerimaan untuk setiap baris pesanan', { field: 'lines' });
+      throw DomainError.badInput(
+        'Give a receipt line for every order line',
+        'Isi baris penerimaan untuk setiap baris pesanan',
+        { field: 'lines' },
+      );
     }
     const receipt = input.lines.map((line, index) => {
       const accepted = quantityToMilli(line.acceptedQuantity, `lines[${index}].acceptedQuantity`, true);
@@ -101,12 +109,20 @@ export class FulfilmentLifecycleService {
         );
       }
       if (reason && reason.length > 1000) {
-        throw DomainError.badInput('rejectionReason is too long', 'rejectionReason terlalu panjang', { field: 'rejectionReason', index });
+        throw DomainError.badInput('rejectionReason is too long', 'rejectionReason terlalu panjang', {
+          field: 'rejectionReason',
+          index,
+        });
       }
       return { orderLineId: line.orderLineId, accepted, rejected, reason, index };
     });
     return this.dataSource.transaction(async (tx) => {
-      const order = await this.lockOwnOrder(tx, input.orderId, 'kitchen', requireOrganization(kitchenManager));
+      const order = await this.lockOwnOrder(
+        tx,
+        input.orderId,
+        'kitchen',
+        requireOrganization(kitchenManager),
+      );
       if (order.status === 'CONFIRMED') {
         throw DomainError.conflict('The order has not been dispatched yet', 'Pesanan belum dikirim');
       }
@@ -124,7 +140,11 @@ export class FulfilmentLifecycleService {
           );
         }
         if (seen.has(line.id)) {
-          throw DomainError.badInput(`Line ${entry.index + 1} appears twice`, `Baris ${entry.index + 1} muncul dua kali`, { index: entry.index });
+          throw DomainError.badInput(
+            `Line ${entry.index + 1} appears twice`,
+            `Baris ${entry.index + 1} muncul dua kali`,
+            { index: entry.index },
+          );
         }
         seen.add(line.id);
         if (entry.accepted + entry.rejected !== line.quantity) {
@@ -136,7 +156,11 @@ export class FulfilmentLifecycleService {
         }
       }
       if (seen.size !== lines.length) {
-        throw DomainError.badInput('Every order line needs a receipt line', 'Setiap baris pesanan perlu baris penerimaan', { field: 'lines' });
+        throw DomainError.badInput(
+          'Every order line needs a receipt line',
+          'Setiap baris pesanan perlu baris penerimaan',
+          { field: 'lines' },
+        );
       }
       const receivedAt = new Date();
       const late = receivedAt.getTime() > order.deliverBy.getTime();
@@ -144,34 +168,35 @@ export class FulfilmentLifecycleService {
         await tx.update(
           OrderLineEntity,
           { id: entry.orderLineId },
-          { acceptedQuantity: entry.accepted, rejectedQuantity: entry.rejected, rejectionReason: entry.reason },
+          {
+            acceptedQuantity: entry.accepted,
+            rejectedQuantity: entry.rejected,
+            rejectionReason: entry.reason,
+          },
         );
         const line = byId.get(entry.orderLineId)!;
         line.acceptedQuantity = entry.accepted;
         line.rejectedQuantity = entry.rejected;
         line.rejectionReason = entry.reason;
         if (entry.rejected > 0) {
-          await tx.query(`UPDATE demand_line SET awarded_quantity = awarded_quantity - ($2::numeric / 1000) WHERE id = $1`, [
-            line.demandLineId,
-            entry.rejected,
-          ]);
+          await tx.query(
+            `UPDATE demand_line SET awarded_quantity = awarded_quantity - ($2::numeric / 1000) WHERE id = $1`,
+            [line.demandLineId, entry.rejected],
+          );
           await this.recordShortfall(tx, 'REJECTION', line.id, line, order.cooperativeId, entry.rejected);
         }
       }
-      await tx.update(
-        PurchaseOrderEntity,
-        { id: order.id },
-        {
-          status: 'RECEIVED',
-          receivedAt,
-          late,
-          inspectorName: inspection?.inspectorName ?? null,
-          temperatureCelsius: inspection?.temperatureCelsius ?? null,
-          photoUrl: inspection?.photoUrl ?? null,
-          inspectionNotes: inspection?.notes ?? null,
-        },
-      );
-      const received = { ...order, status: 'RECEIVED' as OrderStatus, receivedAt, late };
+      const receiptFields = {
+        status: 'RECEIVED' as OrderStatus,
+        receivedAt,
+        late,
+        inspectorName: inspection?.inspectorName ?? null,
+        temperatureCelsius: inspection?.temperatureCelsius ?? null,
+        photoUrl: inspection?.photoUrl ?? null,
+        inspectionNotes: inspection?.notes ?? null,
+      };
+      await tx.update(PurchaseOrderEntity, { id: order.id }, receiptFields);
+      const received = { ...order, ...receiptFields };
       await this.settlement.settleReceipt(tx, received, lines);
       await this.audit(tx, kitchenManager, order, 'order.received', {
         status: 'RECEIVED',
@@ -224,11 +249,18 @@ export class FulfilmentLifecycleService {
       .where('po.id = :orderId', { orderId })
       .getOne();
     const owner = side === 'kitchen' ? order?.kitchenId : order?.cooperativeId;
-    if (!order || owner !== organizationId) throw DomainError.notFound('Purchase order', 'Pesanan pembelian', { id: orderId });
+    if (!order || owner !== organizationId)
+      throw DomainError.notFound('Purchase order', 'Pesanan pembelian', { id: orderId });
     return order;
   }
 
-  private async audit(tx: EntityManager, actor: Actor, order: PurchaseOrderEntity, action: string, after: Record<string, unknown>): Promise<void> {
+  private async audit(
+    tx: EntityManager,
+    actor: Actor,
+    order: PurchaseOrderEntity,
+    action: string,
+    after: Record<string, unknown>,
+  ): Promise<void> {
     await appendAudit(tx, {
       actorUserId: actor.userId,
       action,
@@ -244,7 +276,11 @@ export class FulfilmentLifecycleService {
 function requireText(value: string, field: string, max: number): string {
   const trimmed = (value ?? '').trim();
   if (trimmed.length === 0 || trimmed.length > max) {
-    throw DomainError.badInput(`${field} must be 1 to ${max} characters`, `${field} harus 1 sampai ${max} karakter`, { field });
+    throw DomainError.badInput(
+      `${field} must be 1 to ${max} characters`,
+      `${field} harus 1 sampai ${max} karakter`,
+      { field },
+    );
   }
   return trimmed;
 }
@@ -253,10 +289,18 @@ function validateInspection(inspection: InspectionInput | null): InspectionInput
   if (!inspection) return null;
   const inspectorName = requireText(inspection.inspectorName, 'inspectorName', 200);
   const temperature = inspection.temperatureCelsius;
-  if (temperature !== null && temperature !== undefined && (!Number.isFinite(temperature) || temperature < -40 || temperature > 100)) {
-    throw DomainError.badInput('temperatureCelsius must be between -40 and 100', 'temperatureCelsius harus antara -40 dan 100', {
-      field: 'temperatureCelsius',
-    });
+  if (
+    temperature !== null &&
+    temperature !== undefined &&
+    (!Number.isFinite(temperature) || temperature < -40 || temperature > 100)
+  ) {
+    throw DomainError.badInput(
+      'temperatureCelsius must be between -40 and 100',
+      'temperatureCelsius harus antara -40 dan 100',
+      {
+        field: 'temperatureCelsius',
+      },
+    );
   }
   if (inspection.photoUrl && inspection.photoUrl.length > 500) {
     throw DomainError.badInput('photoUrl is too long', 'photoUrl terlalu panjang', { field: 'photoUrl' });

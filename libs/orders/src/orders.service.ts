@@ -89,7 +89,13 @@ export class OrdersService {
         entityType: 'PurchaseOrder',
         entityId: saved.id,
         regionCode: order.marketCode,
-        after: { status: 'CONFIRMED', number, total: total.toString(), lines: order.lines.length, shortfallId: order.shortfallId ?? null },
+        after: {
+          status: 'CONFIRMED',
+          number,
+          total: total.toString(),
+          lines: order.lines.length,
+          shortfallId: order.shortfallId ?? null,
+        },
       });
       created.push(saved);
     }

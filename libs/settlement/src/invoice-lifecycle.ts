@@ -6,7 +6,10 @@ export const invoiceLifecycle = new StateMachine<InvoiceStatus>(
   { ISSUED: ['PARTIALLY_PAID', 'PAID'], PARTIALLY_PAID: ['PARTIALLY_PAID', 'PAID'], PAID: [] },
 );
 
-export const payableLifecycle = new StateMachine<PayableStatus>({ en: 'payable', id: 'Utang konsinyasi' }, { OPEN: ['PAID'], PAID: [] });
+export const payableLifecycle = new StateMachine<PayableStatus>(
+  { en: 'payable', id: 'Utang konsinyasi' },
+  { OPEN: ['PAID'], PAID: [] },
+);
 
 /** The status an invoice has once `paid` of `total` is paid. */
 export function invoiceStatusFor(total: bigint, paid: bigint): InvoiceStatus {

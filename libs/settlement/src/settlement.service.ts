@@ -15,7 +15,13 @@ import {
   type PayableStatus,
 } from '../../database/src/entities/settlement.entity.js';
 import { paginate } from '../../database/src/paginate.js';
-import { coordinates, requireActor, requireOrganization, requireRole, type Actor } from '../../identity/src/actor.js';
+import {
+  coordinates,
+  requireActor,
+  requireOrganization,
+  requireRole,
+  type Actor,
+} from '../../identity/src/actor.js';
 import { invoiceLifecycle, invoiceStatusFor, payableLifecycle } from './invoice-lifecycle.js';
 
 const MAX_REFERENCE_LENGTH = 120;
@@ -55,15 +61,25 @@ export class SettlementService {
    * On receipt, inside the receipt transaction: the invoice for exactly the accepted goods, and
    * for consigned or BUMN stock a payable to the consignor of accepted quantity x unit cost.
    */
-  async settleReceipt(tx: EntityManager, order: PurchaseOrderEntity, lines: OrderLineEntity[]): Promise<InvoiceEntity | null> {
-    const total = lines.reduce((sum, line) => sum + lineAmount(line.unitPrice, line.acceptedQuantity ?? 0), 0n);
+  async settleReceipt(
+    tx: EntityManager,
+    order: PurchaseOrderEntity,
+    lines: OrderLineEntity[],
+  ): Promise<InvoiceEntity | null> {
+    const total = lines.reduce(
+      (sum, line) => sum + lineAmount(line.unitPrice, line.acceptedQuantity ?? 0),
+      0n,
+    );
     const lots = new Map(
-      (await tx.findBy(StockLotEntity, { id: In([...new Set(lines.map((l) => l.stockLotId))]) })).map((lot) => [lot.id, lot]),
+      (await tx.findBy(StockLotEntity, { id: In([...new Set(lines.map((l) => l.stockLotId))]) })).map(
+        (lot) => [lot.id, lot],
+      ),
     );
     const payables = lines.flatMap((line) => {
       const lot = lots.get(line.stockLotId);
       const accepted = line.acceptedQuantity ?? 0;
-      if (!lot || lot.source === 'OWN' || !lot.consignorId || lot.unitCost === null || accepted === 0) return [];
+      if (!lot || lot.source === 'OWN' || !lot.consignorId || lot.unitCost === null || accepted === 0)
+        return [];
       return [
         {
           consignorId: lot.consignorId,
@@ -119,10 +135,18 @@ export class SettlementService {
   }
 
   /** The kitchen pays part or all of what it owes; never more. Concurrent payments serialise on the invoice. */
-  async recordPayment(actor: Actor | null, invoiceId: string, amountValue: bigint, reference: string): Promise<InvoiceEntity> {
+  async recordPayment(
+    actor: Actor | null,
+    invoiceId: string,
+    amountValue: bigint,
+    reference: string,
+  ): Promise<InvoiceEntity> {
     const kitchenManager = requireRole(actor, 'KITCHEN_MANAGER');
     const amount = parseRupiah(amountValue, 'amount');
-    if (amount === 0n) throw DomainError.badInput('amount must be more than zero', 'amount harus lebih dari nol', { field: 'amount' });
+    if (amount === 0n)
+      throw DomainError.badInput('amount must be more than zero', 'amount harus lebih dari nol', {
+        field: 'amount',
+      });
     const trimmed = reference.trim();
     if (trimmed.length === 0 || trimmed.length > MAX_REFERENCE_LENGTH) {
       throw DomainError.badInput(
@@ -138,7 +162,8 @@ export class SettlementService {
         .setLock('pessimistic_write')
         .where('invoice.id = :invoiceId', { invoiceId })
         .getOne();
-      if (!invoice || invoice.kitchenId !== kitchenManager.organizationId) throw DomainError.notFound('Invoice', 'Faktur', { id: invoiceId });
+      if (!invoice || invoice.kitchenId !== kitchenManager.organizationId)
+        throw DomainError.notFound('Invoice', 'Faktur', { id: invoiceId });
       const owed = invoice.total - invoice.paid;
       if (invoice.status === 'PAID') invoiceLifecycle.assertMove('PAID', 'PAID');
       if (amount > owed) {
@@ -151,7 +176,12 @@ export class SettlementService {
       const paid = invoice.paid + amount;
       const status = invoiceStatusFor(invoice.total, paid);
       invoiceLifecycle.assertMove(invoice.status, status);
-      await tx.insert(PaymentEntity, { invoiceId, amount, reference: trimmed, recordedBy: kitchenManager.userId });
+      await tx.insert(PaymentEntity, {
+        invoiceId,
+        amount,
+        reference: trimmed,
+        recordedBy: kitchenManager.userId,
+      });
       await tx.update(InvoiceEntity, { id: invoiceId }, { paid, status });
       await appendAudit(tx, {
         actorUserId: kitchenManager.userId,
@@ -166,7 +196,11 @@ export class SettlementService {
     });
   }
 
-  async invoices(actor: Actor | null, status: InvoiceStatus | null, page: PageRequest): Promise<Page<InvoiceEntity>> {
+  async invoices(
+    actor: Actor | null,
+    status: InvoiceStatus | null,
+    page: PageRequest,
+  ): Promise<Page<InvoiceEntity>> {
     const signedIn = requireActor(actor);
     const query = this.dataSource.getRepository(InvoiceEntity).createQueryBuilder('invoice');
     scopeToActor(query, signedIn, 'invoice');
@@ -178,7 +212,11 @@ export class SettlementService {
     return this.dataSource.getRepository(InvoiceEntity).findBy({ id: In([...ids]) });
   }
 
-  async consignmentPayables(actor: Actor | null, status: PayableStatus | null, page: PageRequest): Promise<Page<ConsignmentPayableEntity>> {
+  async consignmentPayables(
+    actor: Actor | null,
+    status: PayableStatus | null,
+    page: PageRequest,
+  ): Promise<Page<ConsignmentPayableEntity>> {
     const signedIn = requireActor(actor);
     const query = this.dataSource.getRepository(ConsignmentPayableEntity).createQueryBuilder('payable');
     if (signedIn.role === 'COOPERATIVE_OPERATOR') {
@@ -186,25 +224,40 @@ export class SettlementService {
     } else if (signedIn.role === 'ADMIN' || signedIn.role === 'CITY_COORDINATOR') {
       scopeToActor(query, signedIn, 'payable');
     } else {
-      throw DomainError.forbidden('Consignment payables are for cooperatives and coordinators', 'Utang konsinyasi hanya untuk koperasi dan koordinator');
+      throw DomainError.forbidden(
+        'Consignment payables are for cooperatives and coordinators',
+        'Utang konsinyasi hanya untuk koperasi dan koordinator',
+      );
     }
     if (status) query.andWhere('payable.status = :status', { status });
     return paginate(query, { column: 'payable.created_at', id: 'payable.id', direction: 'DESC' }, page);
   }
 
   /** The cooperative pays its consignors: every payable must be its own and still open. */
-  async settleConsignment(actor: Actor | null, payableIds: string[], reference: string): Promise<ConsignmentPayableEntity[]> {
+  async settleConsignment(
+    actor: Actor | null,
+    payableIds: string[],
+    reference: string,
+  ): Promise<ConsignmentPayableEntity[]> {
     const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
     const cooperativeId = requireOrganization(operator);
     const ids = [...new Set(payableIds)];
     if (ids.length === 0 || ids.length > 200) {
-      throw DomainError.badInput('Give 1 to 200 payables to settle', 'Berikan 1 sampai 200 utang untuk dilunasi', { field: 'payableIds' });
+      throw DomainError.badInput(
+        'Give 1 to 200 payables to settle',
+        'Berikan 1 sampai 200 utang untuk dilunasi',
+        { field: 'payableIds' },
+      );
     }
     const trimmed = reference.trim();
     if (trimmed.length === 0 || trimmed.length > MAX_REFERENCE_LENGTH) {
-      throw DomainError.badInput(`reference must be 1 to ${MAX_REFERENCE_LENGTH} characters`, `reference harus 1 sampai ${MAX_REFERENCE_LENGTH} karakter`, {
-        field: 'reference',
-      });
+      throw DomainError.badInput(
+        `reference must be 1 to ${MAX_REFERENCE_LENGTH} characters`,
+        `reference harus 1 sampai ${MAX_REFERENCE_LENGTH} karakter`,
+        {
+          field: 'reference',
+        },
+      );
     }
     return this.dataSource.transaction(async (tx) => {
       const payables = await tx
@@ -217,11 +270,16 @@ export class SettlementService {
       const found = new Map(payables.map((p) => [p.id, p]));
       for (const id of ids) {
         const payable = found.get(id);
-        if (!payable || payable.cooperativeId !== cooperativeId) throw DomainError.notFound('Consignment payable', 'Utang konsinyasi', { id });
+        if (!payable || payable.cooperativeId !== cooperativeId)
+          throw DomainError.notFound('Consignment payable', 'Utang konsinyasi', { id });
         payableLifecycle.assertMove(payable.status, 'PAID');
       }
       const paidAt = new Date();
-      await tx.update(ConsignmentPayableEntity, { id: In(ids) }, { status: 'PAID', paidAt, settlementReference: trimmed });
+      await tx.update(
+        ConsignmentPayableEntity,
+        { id: In(ids) },
+        { status: 'PAID', paidAt, settlementReference: trimmed },
+      );
       await appendAudit(
         tx,
         ...payables.map((payable) => ({
@@ -234,20 +292,26 @@ export class SettlementService {
           after: { status: 'PAID', reference: trimmed, amount: payable.amount.toString() },
         })),
       );
-      return payables.map((payable) => ({ ...payable, status: 'PAID' as PayableStatus, paidAt, settlementReference: trimmed }));
+      return payables.map((payable) => ({
+        ...payable,
+        status: 'PAID' as PayableStatus,
+        paidAt,
+        settlementReference: trimmed,
+      }));
     });
   }
 
   /** Sold, owed and paid per consignor, for the cooperative's own books. */
   async consignorStatements(actor: Actor | null): Promise<ConsignorStatement[]> {
     const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
-    const rows: { consignor_id: string; sold: string; owed: string; paid: string }[] = await this.dataSource.query(
-      `SELECT consignor_id, sum(quantity)::text AS sold,
+    const rows: { consignor_id: string; sold: string; owed: string; paid: string }[] =
+      await this.dataSource.query(
+        `SELECT consignor_id, sum(quantity)::text AS sold,
               sum(amount) FILTER (WHERE status = 'OPEN')::text AS owed,
               sum(amount) FILTER (WHERE status = 'PAID')::text AS paid
          FROM consignment_payable WHERE cooperative_id = $1 GROUP BY consignor_id ORDER BY consignor_id`,
-      [requireOrganization(operator)],
-    );
+        [requireOrganization(operator)],
+      );
     return rows.map((row) => ({
       consignorId: row.consignor_id,
       soldQuantity: Number(row.sold),
@@ -259,16 +323,23 @@ export class SettlementService {
   /** What each consigned lot earned the cooperative: revenue of accepted goods minus what it owes for them. */
   async lotMargins(actor: Actor | null): Promise<LotMargin[]> {
     const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
-    const rows: { stock_lot_id: string; unit_price: string; accepted: string; owed: string }[] = await this.dataSource.query(
-      `SELECT l.stock_lot_id, l.unit_price::text, l.accepted_quantity::text AS accepted, p.amount::text AS owed
+    const rows: { stock_lot_id: string; unit_price: string; accepted: string; owed: string }[] =
+      await this.dataSource.query(
+        `SELECT l.stock_lot_id, l.unit_price::text, l.accepted_quantity::text AS accepted, p.amount::text AS owed
          FROM consignment_payable p JOIN order_line l ON l.id = p.order_line_id
         WHERE p.cooperative_id = $1 ORDER BY l.stock_lot_id, l.id`,
-      [requireOrganization(operator)],
-    );
+        [requireOrganization(operator)],
+      );
     const margins = new Map<string, LotMargin>();
     for (const row of rows) {
       const accepted = Math.round(Number(row.accepted) * 1000);
-      const margin = margins.get(row.stock_lot_id) ?? { stockLotId: row.stock_lot_id, acceptedMilli: 0, revenue: 0n, owedToConsignor: 0n, margin: 0n };
+      const margin = margins.get(row.stock_lot_id) ?? {
+        stockLotId: row.stock_lot_id,
+        acceptedMilli: 0,
+        revenue: 0n,
+        owedToConsignor: 0n,
+        margin: 0n,
+      };
       margin.acceptedMilli += accepted;
       margin.revenue += lineAmount(BigInt(row.unit_price), accepted);
       margin.owedToConsignor += BigInt(row.owed);
@@ -298,7 +369,14 @@ export class SettlementService {
     )) as { committed: string }[];
     const invoicedTotal = BigInt(invoiced!.invoiced);
     const paid = BigInt(invoiced!.paid);
-    return { cycleStart, cycleEnd, invoiced: invoicedTotal, paid, outstanding: invoicedTotal - paid, committed: BigInt(committed!.committed) };
+    return {
+      cycleStart,
+      cycleEnd,
+      invoiced: invoicedTotal,
+      paid,
+      outstanding: invoicedTotal - paid,
+      committed: BigInt(committed!.committed),
+    };
   }
 
   async payablesByIds(ids: readonly string[]): Promise<ConsignmentPayableEntity[]> {
@@ -306,12 +384,20 @@ export class SettlementService {
   }
 
   canSeeInvoice(actor: Actor, invoice: InvoiceEntity): boolean {
-    return actor.organizationId === invoice.kitchenId || actor.organizationId === invoice.cooperativeId || coordinates(actor, invoice.marketCode);
+    return (
+      actor.organizationId === invoice.kitchenId ||
+      actor.organizationId === invoice.cooperativeId ||
+      coordinates(actor, invoice.marketCode)
+    );
   }
 }
 
 /** Kitchens see their own, cooperatives theirs, coordinators their region, the admin everything. */
-function scopeToActor(query: { where: (sql: string, params: Record<string, unknown>) => unknown }, actor: Actor, alias: string): void {
+function scopeToActor(
+  query: { where: (sql: string, params: Record<string, unknown>) => unknown },
+  actor: Actor,
+  alias: string,
+): void {
   if (actor.role === 'ADMIN') {
     query.where('TRUE', {});
   } else if (actor.role === 'CITY_COORDINATOR' && actor.regionCode) {

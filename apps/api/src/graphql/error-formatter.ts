@@ -37,7 +37,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       path: formatted.path,
       extensions: {
         code: 'BAD_USER_INPUT',
-        messages: { en: message, id: `Masukan tidak valid: ${message}` },
+        messages: bilingual(message),
       },
     };
   }
@@ -66,13 +66,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       cause?.extensions?.code === 'BAD_USER_INPUT' ||
       INPUT_VALUE_PATTERNS.some((pattern) => pattern.test(formatted.message));
     if (isValueError) {
-      return {
-        ...formatted,
-        extensions: {
-          code: 'BAD_USER_INPUT',
-          messages: { en: formatted.message, id: `Masukan tidak valid: ${formatted.message}` },
-        },
-      };
+      const messages = bilingual(formatted.message);
+      return { ...formatted, message: messages.en, extensions: { code: 'BAD_USER_INPUT', messages } };
     }
     return formatted;
   }
@@ -103,4 +98,14 @@ function httpMessageOf(error: unknown): string {
   if (Array.isArray(message)) return message.join('; ');
   if (typeof message === 'string') return message;
   return (error as Error).message;
+}
+
+/**
+ * Messages raised below the services (scalars, validation rules) carry both languages as
+ * "English / Indonesia"; split them. Anything else gets a generic Indonesian lead-in.
+ */
+function bilingual(message: string): { en: string; id: string } {
+  const separator = message.lastIndexOf(' / ');
+  if (separator > 0) return { en: message.slice(0, separator), id: message.slice(separator + 3) };
+  return { en: message, id: `Masukan tidak valid: ${message}` };
 }

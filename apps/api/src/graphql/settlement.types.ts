@@ -7,7 +7,8 @@ import { DateTimeScalar, LocalDateScalar, RupiahScalar } from './scalars.js';
 export class InvoiceType {
   @Field(() => ID) id: string;
   @Field() number: string;
-  @Field(() => RupiahScalar, { description: 'Accepted quantity x unit price, never the ordered quantity' }) total: bigint;
+  @Field(() => RupiahScalar, { description: 'Accepted quantity x unit price, never the ordered quantity' })
+  total: bigint;
   @Field(() => RupiahScalar) paid: bigint;
   @Field(() => InvoiceStatus) status: InvoiceStatus;
   @Field(() => DateTimeScalar) issuedAt: Date;
@@ -16,7 +17,9 @@ export class InvoiceType {
   kitchenId: string;
 }
 
-@ObjectType('ConsignmentPayable', { description: 'What a cooperative owes a consignor (UMKM or BUMN) once goods are accepted' })
+@ObjectType('ConsignmentPayable', {
+  description: 'What a cooperative owes a consignor (UMKM or BUMN) once goods are accepted',
+})
 export class ConsignmentPayableType {
   @Field(() => ID) id: string;
   @Field(() => Float) quantity: number;
@@ -68,7 +71,9 @@ export class AlertType {
   @Field(() => DateTimeScalar) createdAt: Date;
 }
 
-@ObjectType('ConsignorStatement', { description: "A consignor's account with the cooperative: sold, owed, paid" })
+@ObjectType('ConsignorStatement', {
+  description: "A consignor's account with the cooperative: sold, owed, paid",
+})
 export class ConsignorStatementType {
   @Field(() => Float) soldQuantity: number;
   @Field(() => RupiahScalar) owed: bigint;
@@ -76,7 +81,9 @@ export class ConsignorStatementType {
   consignorId: string;
 }
 
-@ObjectType('LotMargin', { description: "The cooperative's margin on a consigned lot: revenue of accepted goods minus what it owes" })
+@ObjectType('LotMargin', {
+  description: "The cooperative's margin on a consigned lot: revenue of accepted goods minus what it owes",
+})
 export class LotMarginType {
   @Field(() => ID) stockLotId: string;
   @Field(() => Float) acceptedQuantity: number;

@@ -66,7 +66,10 @@ export class StockLotType {
   @Field(() => StockSource) source: StockSource;
   @Field(() => RupiahScalar, { nullable: true }) unitCost: bigint | null;
   @Field(() => LocalDateScalar, { nullable: true }) expiresOn: string | null;
-  @Field(() => DateTimeScalar, { nullable: true, description: 'When unsold consignment stock went back to its consignor' })
+  @Field(() => DateTimeScalar, {
+    nullable: true,
+    description: 'When unsold consignment stock went back to its consignor',
+  })
   returnedAt: Date | null;
   cooperativeId: string;
   commodityCode: string;

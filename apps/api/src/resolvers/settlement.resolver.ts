@@ -33,7 +33,13 @@ import {
   LotTraceType,
   ReceiveOrderInput,
 } from '../graphql/settlement.types.js';
-import { OrderLineType, OrganizationType, PurchaseOrderType, StockLotType, UserType } from '../graphql/types.js';
+import {
+  OrderLineType,
+  OrganizationType,
+  PurchaseOrderType,
+  StockLotType,
+  UserType,
+} from '../graphql/types.js';
 
 /** Doors to what happens after the award: delivery, receipt, money, consignment, oversight. */
 @Resolver()
@@ -45,8 +51,14 @@ export class SettlementResolver {
     private readonly oversight: OversightService,
   ) {}
 
-  @Mutation(() => PurchaseOrderType, { description: 'Cooperative; quantity is re-awarded to the next best offers' })
-  async declineOrder(@Context() ctx: GqlContext, @Args('id', { type: () => ID }) id: string, @Args('reason') reason: string) {
+  @Mutation(() => PurchaseOrderType, {
+    description: 'Cooperative; quantity is re-awarded to the next best offers',
+  })
+  async declineOrder(
+    @Context() ctx: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason') reason: string,
+  ) {
     return toOrder(await this.lifecycle.declineOrder(ctx.actor, id, reason));
   }
 
@@ -56,7 +68,8 @@ export class SettlementResolver {
   }
 
   @Mutation(() => PurchaseOrderType, {
-    description: 'Kitchen; accepted + rejected = ordered quantity per line; issues the invoice, creates consignment payables, re-tenders rejected quantity when time allows',
+    description:
+      'Kitchen; accepted + rejected = ordered quantity per line; issues the invoice, creates consignment payables, re-tenders rejected quantity when time allows',
   })
   async receiveOrder(@Context() ctx: GqlContext, @Args('input') input: ReceiveOrderInput) {
     return toOrder(await this.lifecycle.receiveOrder(ctx.actor, input));
@@ -81,8 +94,14 @@ export class SettlementResolver {
     return (await this.settlement.settleConsignment(ctx.actor, payableIds, reference)).map(toPayable);
   }
 
-  @Mutation(() => OrganizationType, { description: 'Coordinator: its open offers become INVALID, no new offers' })
-  async suspendCooperative(@Context() ctx: GqlContext, @Args('id', { type: () => ID }) id: string, @Args('reason') reason: string) {
+  @Mutation(() => OrganizationType, {
+    description: 'Coordinator: its open offers become INVALID, no new offers',
+  })
+  async suspendCooperative(
+    @Context() ctx: GqlContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('reason') reason: string,
+  ) {
     return toOrganization(await this.supervision.suspendCooperative(ctx.actor, id, reason));
   }
 
@@ -91,7 +110,9 @@ export class SettlementResolver {
     return toOrganization(await this.supervision.reinstateCooperative(ctx.actor, id));
   }
 
-  @Mutation(() => StockLotType, { description: 'Cooperative: unsold consignment stock goes back to its consignor; closes the lot' })
+  @Mutation(() => StockLotType, {
+    description: 'Cooperative: unsold consignment stock goes back to its consignor; closes the lot',
+  })
   async returnConsignmentStock(
     @Context() ctx: GqlContext,
     @Args('stockLotId', { type: () => ID }) stockLotId: string,
@@ -100,14 +121,19 @@ export class SettlementResolver {
     return toStockLot(await this.supervision.returnConsignmentStock(ctx.actor, stockLotId, note));
   }
 
-  @Query(() => InvoiceConnection, { description: "The kitchen's, the cooperative's, or the coordinator's region" })
+  @Query(() => InvoiceConnection, {
+    description: "The kitchen's, the cooperative's, or the coordinator's region",
+  })
   async invoices(
     @Context() ctx: GqlContext,
     @Args('status', { type: () => InvoiceStatus, nullable: true }) status: InvoiceStatus | null,
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return toConnection(await this.settlement.invoices(ctx.actor, status, pageRequest(first, after)), toInvoice);
+    return toConnection(
+      await this.settlement.invoices(ctx.actor, status, pageRequest(first, after)),
+      toInvoice,
+    );
   }
 
   @Query(() => ConsignmentPayableConnection, { description: "The cooperative's; coordinators of its region" })
@@ -117,11 +143,17 @@ export class SettlementResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return toConnection(await this.settlement.consignmentPayables(ctx.actor, status, pageRequest(first, after)), toPayable);
+    return toConnection(
+      await this.settlement.consignmentPayables(ctx.actor, status, pageRequest(first, after)),
+      toPayable,
+    );
   }
 
   @Query(() => LotTraceType, { description: 'The owning cooperative; coordinators of its region' })
-  async traceLot(@Context() ctx: GqlContext, @Args('stockLotId', { type: () => ID }) stockLotId: string): Promise<LotTraceType> {
+  async traceLot(
+    @Context() ctx: GqlContext,
+    @Args('stockLotId', { type: () => ID }) stockLotId: string,
+  ): Promise<LotTraceType> {
     const { lot, deliveries } = await this.supervision.traceLot(ctx.actor, stockLotId);
     return {
       stockLotId: lot.id,
@@ -141,23 +173,36 @@ export class SettlementResolver {
     return (await this.oversight.auditTrail(ctx.actor, entityId)).map(toAuditEntry);
   }
 
-  @Query(() => [AlertType], { description: 'Coordinators of the region: shortfalls nobody could cover, orders of suspended cooperatives' })
+  @Query(() => [AlertType], {
+    description:
+      'Coordinators of the region: shortfalls nobody could cover, orders of suspended cooperatives',
+  })
   async alerts(@Context() ctx: GqlContext, @Args('regionCode') regionCode: string) {
     return (await this.oversight.alerts(ctx.actor, regionCode)).map((alert) => toAlert(alert, ctx.locale));
   }
 
-  @Query(() => [ConsignorStatementType], { description: "COOPERATIVE_OPERATOR: each consignor's sold, owed and paid" })
+  @Query(() => [ConsignorStatementType], {
+    description: "COOPERATIVE_OPERATOR: each consignor's sold, owed and paid",
+  })
   async consignorStatements(@Context() ctx: GqlContext) {
     return (await this.settlement.consignorStatements(ctx.actor)).map((s) => ({ ...s }));
   }
 
-  @Query(() => [LotMarginType], { description: "COOPERATIVE_OPERATOR: the margin on each consigned lot" })
+  @Query(() => [LotMarginType], { description: 'COOPERATIVE_OPERATOR: the margin on each consigned lot' })
   async lotMargins(@Context() ctx: GqlContext) {
-    return (await this.settlement.lotMargins(ctx.actor)).map((m) => ({ ...m, acceptedQuantity: milliToNumber(m.acceptedMilli) }));
+    return (await this.settlement.lotMargins(ctx.actor)).map((m) => ({
+      ...m,
+      acceptedQuantity: milliToNumber(m.acceptedMilli),
+    }));
   }
 
-  @Query(() => KitchenSpendingType, { description: 'KITCHEN_MANAGER: ingredient spend in the 10-day funding cycle starting cycleStart' })
-  async kitchenSpending(@Context() ctx: GqlContext, @Args('cycleStart', { type: () => LocalDateScalar }) cycleStart: string) {
+  @Query(() => KitchenSpendingType, {
+    description: 'KITCHEN_MANAGER: ingredient spend in the 10-day funding cycle starting cycleStart',
+  })
+  async kitchenSpending(
+    @Context() ctx: GqlContext,
+    @Args('cycleStart', { type: () => LocalDateScalar }) cycleStart: string,
+  ) {
     return this.settlement.kitchenSpending(ctx.actor, cycleStart);
   }
 }

@@ -1,0 +1,65 @@
+/**
+ * `npm run bench` (builds, then runs dist/bench/run-bench.js). Flags:
+ *   --only engine   run only the engine benchmark (today the only part; API measurements come later)
+ *   --quick         smaller national day (64 markets, 3,750 kitchens) and fewer repetitions
+ *   --seed N        seed of the synthetic markets (default 2026)
+ * Prints a table and writes bench/results/latest.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { formatEngineBench, runEngineBench, type EngineBenchResult } from './engine-bench.js';
+
+const PARTS = ['engine'] as const;
+type Part = (typeof PARTS)[number];
+
+function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
+  let only: Part[] = [...PARTS];
+  let quick = false;
+  let seed: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--quick') quick = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const value = arg.includes('=') ? arg.split('=')[1] : argv[++i];
+      const parts = (value ?? '').split(',');
+      for (const p of parts) if (!PARTS.includes(p as Part)) throw new Error(`--only: unknown part "${p}" (known: ${PARTS.join(', ')})`);
+      only = parts as Part[];
+    } else if (arg === '--seed') seed = Number(argv[++i]);
+    else throw new Error(`unknown argument ${arg}`);
+  }
+  return { only, quick, seed };
+}
+
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const results: { engine?: EngineBenchResult } = {};
+  if (args.only.includes('engine')) {
+    results.engine = await runEngineBench({
+      quick: args.quick,
+      seed: args.seed,
+      log: (line) => console.error(line),
+    });
+    console.log(`\nEngine benchmark${args.quick ? ' (--quick)' : ''}\n`);
+    console.log(formatEngineBench(results.engine));
+  }
+  const file = join(repoRoot(), 'bench/results/latest.json');
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nWrote ${file}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
