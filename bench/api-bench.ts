@@ -11,9 +11,64 @@ import { createDataSource } from '../libs/database/src/data-source.js';
 import { findProjectRoot, seedKotaBlitar } from '../libs/database/src/seed/seed-kota-blitar.js';
 
 const PASSWORD = 'pasargizi-bench';
-const WARDS_WITH_KITCHENS = ['kepanjenkidul', 'sentul', 'bendo', 'pakunden', 'tlumpu', 'sukorejo', 'tanjungsari', 'gedog', 'sananwetan', 'rembang', 'bendogerit'];
-const COOPERATIVE_WARDS = ['kepanjenkidul', 'ngadirejo', 'sentul', 'kauman', 'tanggung', 'bendo', 'kepanjenlor', 'pakunden', 'blitar', 'tlumpu', 'turi', 'karangsari', 'sukorejo', 'tanjungsari', 'gedog', 'plosokerep', 'klampok', 'sananwetan', 'rembang', 'karangtengah', 'bendogerit'];
-const DAY_COMMODITIES = ['RICE_MEDIUM', 'RICE_PREMIUM', 'EGG', 'CHICKEN', 'CATFISH', 'TOFU', 'TEMPEH', 'GREEN_BEAN', 'SPINACH', 'WATER_SPINACH', 'CARROT', 'CABBAGE', 'LONG_BEAN', 'POTATO', 'SHALLOT', 'GARLIC', 'COOKING_OIL', 'BANANA', 'ORANGE', 'WATERMELON'];
+const WARDS_WITH_KITCHENS = [
+  'kepanjenkidul',
+  'sentul',
+  'bendo',
+  'pakunden',
+  'tlumpu',
+  'sukorejo',
+  'tanjungsari',
+  'gedog',
+  'sananwetan',
+  'rembang',
+  'bendogerit',
+];
+const COOPERATIVE_WARDS = [
+  'kepanjenkidul',
+  'ngadirejo',
+  'sentul',
+  'kauman',
+  'tanggung',
+  'bendo',
+  'kepanjenlor',
+  'pakunden',
+  'blitar',
+  'tlumpu',
+  'turi',
+  'karangsari',
+  'sukorejo',
+  'tanjungsari',
+  'gedog',
+  'plosokerep',
+  'klampok',
+  'sananwetan',
+  'rembang',
+  'karangtengah',
+  'bendogerit',
+];
+const DAY_COMMODITIES = [
+  'RICE_MEDIUM',
+  'RICE_PREMIUM',
+  'EGG',
+  'CHICKEN',
+  'CATFISH',
+  'TOFU',
+  'TEMPEH',
+  'GREEN_BEAN',
+  'SPINACH',
+  'WATER_SPINACH',
+  'CARROT',
+  'CABBAGE',
+  'LONG_BEAN',
+  'POTATO',
+  'SHALLOT',
+  'GARLIC',
+  'COOKING_OIL',
+  'BANANA',
+  'ORANGE',
+  'WATERMELON',
+];
 
 export interface LatencyFigures {
   requests: number;
@@ -32,7 +87,13 @@ export interface ApiBenchResult {
   postgresCeiling: LatencyFigures;
   apiToCeilingRatio: number;
   batchApiToCeilingRatio: number;
-  kotaBlitarDay: { demands: number; lines: number; offers: number; orders: number; closeToAllConfirmedMs: number };
+  kotaBlitarDay: {
+    demands: number;
+    lines: number;
+    offers: number;
+    orders: number;
+    closeToAllConfirmedMs: number;
+  };
   bootMs: { api: number; worker: number };
 }
 
@@ -42,7 +103,12 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Runs `total` tasks with `concurrency` workers; returns latency figures. */
-async function drive(total: number, concurrency: number, rowsPerTask: number, task: (index: number) => Promise<boolean>): Promise<LatencyFigures> {
+async function drive(
+  total: number,
+  concurrency: number,
+  rowsPerTask: number,
+  task: (index: number) => Promise<boolean>,
+): Promise<LatencyFigures> {
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -61,12 +127,24 @@ async function drive(total: number, concurrency: number, rowsPerTask: number, ta
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const rows = (total - errors) * rowsPerTask;
-  return { requests: total, rows, seconds, rowsPerSecond: rows / seconds, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), errors };
+  return {
+    requests: total,
+    rows,
+    seconds,
+    rowsPerSecond: rows / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+    errors,
+  };
 }
 
 class Client {
   constructor(private readonly url: string) {}
-  async call<T = any>(query: string, variables: Record<string, unknown>, token?: string): Promise<{ data?: T; errors?: { message: string }[] }> {
+  async call<T = any>(
+    query: string,
+    variables: Record<string, unknown>,
+    token?: string,
+  ): Promise<{ data?: T; errors?: { message: string }[] }> {
     const response = await fetch(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -80,7 +158,11 @@ class Client {
     return result.data as T;
   }
   async login(email: string): Promise<string> {
-    return (await this.ok(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: { email, password: PASSWORD } })).login.accessToken;
+    return (
+      await this.ok(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, {
+        i: { email, password: PASSWORD },
+      })
+    ).login.accessToken;
   }
 }
 
@@ -93,7 +175,12 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, everyMs
   throw new Error('timed out');
 }
 
-function startProcess(root: string, script: string, env: NodeJS.ProcessEnv, readyPattern: RegExp): Promise<{ child: ChildProcess; ms: number }> {
+function startProcess(
+  root: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  readyPattern: RegExp,
+): Promise<{ child: ChildProcess; ms: number }> {
   const started = performance.now();
   const child = spawn(process.execPath, [join(root, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   return new Promise((resolve, reject) => {
@@ -108,7 +195,13 @@ function startProcess(root: string, script: string, env: NodeJS.ProcessEnv, read
   });
 }
 
-export async function runApiBench(options: { databaseUrl: string; redisUrl: string; concurrency?: number; offers?: number; log?: (line: string) => void }): Promise<ApiBenchResult> {
+export async function runApiBench(options: {
+  databaseUrl: string;
+  redisUrl: string;
+  concurrency?: number;
+  offers?: number;
+  log?: (line: string) => void;
+}): Promise<ApiBenchResult> {
   const log = options.log ?? (() => undefined);
   const concurrency = options.concurrency ?? 50;
   const offerCount = options.offers ?? 6000;
@@ -131,15 +224,27 @@ export async function runApiBench(options: { databaseUrl: string; redisUrl: stri
   await dataSource.destroy();
 
   const port = 3900 + Math.floor(Math.random() * 90);
-  const env = { ...process.env, NODE_ENV: 'development', DATABASE_URL: databaseUrl, REDIS_URL: options.redisUrl, PORT: String(port), QUEUE_PREFIX: `bench-${Date.now()}`, OUTBOX_POLL_MS: '20' };
+  const env = {
+    ...process.env,
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: options.redisUrl,
+    PORT: String(port),
+    QUEUE_PREFIX: `bench-${Date.now()}`,
+    OUTBOX_POLL_MS: '20',
+  };
   log('starting API and worker');
   const api = await startProcess(root, 'dist/apps/api/src/main.js', env, /API ready/);
   const worker = await startProcess(root, 'dist/apps/worker/src/main.js', env, /worker ready/);
   const client = new Client(`http://127.0.0.1:${port}/graphql`);
   const db = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
   try {
-    const kitchens = await Promise.all(WARDS_WITH_KITCHENS.map((ward) => client.login(`sppg.${ward}@pasargizi.test`)));
-    const cooperatives = await Promise.all(COOPERATIVE_WARDS.map((ward) => client.login(`kkmp.${ward}@pasargizi.test`)));
+    const kitchens = await Promise.all(
+      WARDS_WITH_KITCHENS.map((ward) => client.login(`sppg.${ward}@pasargizi.test`)),
+    );
+    const cooperatives = await Promise.all(
+      COOPERATIVE_WARDS.map((ward) => client.login(`kkmp.${ward}@pasargizi.test`)),
+    );
 
     // Open demand far from closing, for the throughput phases: 11 kitchens x 20 lines.
     const farClose = new Date(Date.now() + 3600_000).toISOString();
@@ -147,8 +252,23 @@ export async function runApiBench(options: { databaseUrl: string; redisUrl: stri
     const postDemand = `mutation($i: PostDemandInput!) { postDemand(input: $i) { id lines { id commodity { code } } } }`;
     const lineIds: { id: string; commodity: string }[] = [];
     for (const token of kitchens) {
-      const data = await client.ok(postDemand, { i: { deliveryDate, biddingClosesAt: farClose, lines: DAY_COMMODITIES.map((code) => ({ commodityCode: code, quantity: 100 })) } }, token);
-      lineIds.push(...data.postDemand.lines.map((l: { id: string; commodity: { code: string } }) => ({ id: l.id, commodity: l.commodity.code })));
+      const data = await client.ok(
+        postDemand,
+        {
+          i: {
+            deliveryDate,
+            biddingClosesAt: farClose,
+            lines: DAY_COMMODITIES.map((code) => ({ commodityCode: code, quantity: 100 })),
+          },
+        },
+        token,
+      );
+      lineIds.push(
+        ...data.postDemand.lines.map((l: { id: string; commodity: { code: string } }) => ({
+          id: l.id,
+          commodity: l.commodity.code,
+        })),
+      );
     }
     // Lots: each cooperative has several lots per commodity, so (line, lot) pairs are plentiful.
     const lotsPerCommodity = Math.ceil((offerCount * 3) / (lineIds.length * cooperatives.length)) + 1;
@@ -158,7 +278,11 @@ export async function runApiBench(options: { databaseUrl: string; redisUrl: stri
       cooperatives.map(async (token, cooperative) => {
         for (const commodity of DAY_COMMODITIES) {
           for (let n = 0; n < lotsPerCommodity; n++) {
-            const data = await client.ok(addLot, { i: { commodityCode: commodity, quantity: 100000, grade: 'A', source: 'OWN' } }, token);
+            const data = await client.ok(
+              addLot,
+              { i: { commodityCode: commodity, quantity: 100000, grade: 'A', source: 'OWN' } },
+              token,
+            );
             lots.push({ cooperative, commodity, id: data.addStockLot.id });
           }
         }
@@ -167,9 +291,19 @@ export async function runApiBench(options: { databaseUrl: string; redisUrl: stri
     // Deterministic pairs, each used once: (line, lot of the same commodity).
     const pairs: { cooperative: number; lineId: string; lotId: string }[] = [];
     const lotsBy = new Map<string, typeof lots>();
-    for (const lot of lots) lotsBy.set(`${lot.cooperative}/${lot.commodity}`, [...(lotsBy.get(`${lot.cooperative}/${lot.commodity}`) ?? []), lot]);
+    for (const lot of lots)
+      lotsBy.set(`${lot.cooperative}/${lot.commodity}`, [
+        ...(lotsBy.get(`${lot.cooperative}/${lot.commodity}`) ?? []),
+        lot,
+      ]);
     for (let n = 0; n < lotsPerCommodity; n++)
-      for (let c = 0; c < cooperatives.length; c++) for (const line of lineIds) pairs.push({ cooperative: c, lineId: line.id, lotId: lotsBy.get(`${c}/${line.commodity}`)![n]!.id });
+      for (let c = 0; c < cooperatives.length; c++)
+        for (const line of lineIds)
+          pairs.push({
+            cooperative: c,
+            lineId: line.id,
+            lotId: lotsBy.get(`${c}/${line.commodity}`)![n]!.id,
+          });
     log(`${lineIds.length} open lines, ${lots.length} lots, ${pairs.length} offer pairs`);
 
     const submitOffer = `mutation($i: OfferInput!) { submitOffer(input: $i) { id } }`;
@@ -177,27 +311,54 @@ export async function runApiBench(options: { databaseUrl: string; redisUrl: stri
     log(`submitOffer x ${single.length}, ${concurrency} clients`);
     const submitOfferFigures = await drive(single.length, concurrency, 1, async (index) => {
       const pair = single[index]!;
-      const result = await client.call(submitOffer, { i: { demandLineId: pair.lineId, stockLotId: pair.lotId, quantity: 10, unitPrice: 13000 + (index % 500) } }, cooperatives[pair.cooperative]);
+      const result = await client.call(
+        submitOffer,
+        {
+          i: {
+            demandLineId: pair.lineId,
+            stockLotId: pair.lotId,
+            quantity: 10,
+            unitPrice: 13000 + (index % 500),
+          },
+        },
+        cooperatives[pair.cooperative],
+      );
       return !result.errors;
     });
 
     // submitOffers in batches of 20 from one cooperative each.
     const remaining = pairs.slice(offerCount);
     const byCooperative = new Map<number, typeof remaining>();
-    for (const pair of remaining) byCooperative.set(pair.cooperative, [...(byCooperative.get(pair.cooperative) ?? []), pair]);
+    for (const pair of remaining)
+      byCooperative.set(pair.cooperative, [...(byCooperative.get(pair.cooperative) ?? []), pair]);
     const batches: { cooperative: number; pairs: typeof remaining }[] = [];
-    for (const [cooperative, list] of byCooperative) for (let i = 0; i + 20 <= list.length; i += 20) batches.push({ cooperative, pairs: list.slice(i, i + 20) });
+    for (const [cooperative, list] of byCooperative)
+      for (let i = 0; i + 20 <= list.length; i += 20)
+        batches.push({ cooperative, pairs: list.slice(i, i + 20) });
     const batchCount = Math.min(batches.length, Math.ceil(offerCount / 20));
     log(`submitOffers x ${batchCount} batches of 20`);
     const submitOffers = `mutation($i: [OfferInput!]!) { submitOffers(input: $i) { id } }`;
     const batchFigures = await drive(batchCount, concurrency, 20, async (index) => {
       const batch = batches[index]!;
-      const result = await client.call(submitOffers, { i: batch.pairs.map((pair, k) => ({ demandLineId: pair.lineId, stockLotId: pair.lotId, quantity: 10, unitPrice: 13000 + k })) }, cooperatives[batch.cooperative]);
+      const result = await client.call(
+        submitOffers,
+        {
+          i: batch.pairs.map((pair, k) => ({
+            demandLineId: pair.lineId,
+            stockLotId: pair.lotId,
+            quantity: 10,
+            unitPrice: 13000 + k,
+          })),
+        },
+        cooperatives[batch.cooperative],
+      );
       return !result.errors;
     });
 
     // The ceiling: the same kind of row, inserted straight into Postgres at the same concurrency.
-    const sample = (await db.query(`SELECT demand_line_id, demand_id, cooperative_id, stock_lot_id FROM offer LIMIT 1`)).rows[0];
+    const sample = (
+      await db.query(`SELECT demand_line_id, demand_id, cooperative_id, stock_lot_id FROM offer LIMIT 1`)
+    ).rows[0];
     log(`postgres ceiling x ${offerCount}`);
     const ceiling = await drive(offerCount, concurrency, 1, async (index) => {
       await db.query(
@@ -215,9 +376,27 @@ export async function runApiBench(options: { databaseUrl: string; redisUrl: stri
     const dayLines: { id: string; commodity: string }[] = [];
     const demandIds: string[] = [];
     for (const token of kitchens) {
-      const data = await client.ok(postDemand, { i: { deliveryDate: dayDate, biddingClosesAt: closesAt.toISOString(), lines: DAY_COMMODITIES.map((code) => ({ commodityCode: code, quantity: code.startsWith('RICE') ? 350 : 120 })) } }, token);
+      const data = await client.ok(
+        postDemand,
+        {
+          i: {
+            deliveryDate: dayDate,
+            biddingClosesAt: closesAt.toISOString(),
+            lines: DAY_COMMODITIES.map((code) => ({
+              commodityCode: code,
+              quantity: code.startsWith('RICE') ? 350 : 120,
+            })),
+          },
+        },
+        token,
+      );
       demandIds.push(data.postDemand.id);
-      dayLines.push(...data.postDemand.lines.map((l: { id: string; commodity: { code: string } }) => ({ id: l.id, commodity: l.commodity.code })));
+      dayLines.push(
+        ...data.postDemand.lines.map((l: { id: string; commodity: { code: string } }) => ({
+          id: l.id,
+          commodity: l.commodity.code,
+        })),
+      );
     }
     let dayOffers = 0;
     await Promise.all(
@@ -225,19 +404,42 @@ export async function runApiBench(options: { databaseUrl: string; redisUrl: stri
         const mine = dayLines.filter((_, index) => (index + cooperative) % 3 === 0);
         for (let i = 0; i < mine.length; i += 20) {
           const chunk = mine.slice(i, i + 20);
-          await client.ok(submitOffers, { i: chunk.map((line, k) => ({ demandLineId: line.id, stockLotId: lotsBy.get(`${cooperative}/${line.commodity}`)![0]!.id, quantity: 150, unitPrice: 12000 + ((cooperative * 37 + k * 11) % 900) })) }, token);
+          await client.ok(
+            submitOffers,
+            {
+              i: chunk.map((line, k) => ({
+                demandLineId: line.id,
+                stockLotId: lotsBy.get(`${cooperative}/${line.commodity}`)![0]!.id,
+                quantity: 150,
+                unitPrice: 12000 + ((cooperative * 37 + k * 11) % 900),
+              })),
+            },
+            token,
+          );
           dayOffers += chunk.length;
         }
       }),
     );
     await waitFor(async () => Date.now() >= closesAt.getTime(), 60_000, 5);
     const closeMoment = closesAt.getTime();
-    await waitFor(async () => {
-      const { rows } = await db.query(`SELECT count(*)::int AS n FROM demand_request WHERE id = ANY($1) AND status IN ('OPEN','EVALUATING')`, [demandIds]);
-      return rows[0].n === 0;
-    }, 60_000, 5);
+    await waitFor(
+      async () => {
+        const { rows } = await db.query(
+          `SELECT count(*)::int AS n FROM demand_request WHERE id = ANY($1) AND status IN ('OPEN','EVALUATING')`,
+          [demandIds],
+        );
+        return rows[0].n === 0;
+      },
+      60_000,
+      5,
+    );
     const confirmedMs = Date.now() - closeMoment;
-    const orders = (await db.query(`SELECT count(*)::int AS n FROM purchase_order WHERE demand_id = ANY($1) AND status = 'CONFIRMED'`, [demandIds])).rows[0].n as number;
+    const orders = (
+      await db.query(
+        `SELECT count(*)::int AS n FROM purchase_order WHERE demand_id = ANY($1) AND status = 'CONFIRMED'`,
+        [demandIds],
+      )
+    ).rows[0].n as number;
 
     return {
       concurrency,
@@ -246,7 +448,13 @@ export async function runApiBench(options: { databaseUrl: string; redisUrl: stri
       postgresCeiling: ceiling,
       apiToCeilingRatio: submitOfferFigures.rowsPerSecond / ceiling.rowsPerSecond,
       batchApiToCeilingRatio: batchFigures.rowsPerSecond / ceiling.rowsPerSecond,
-      kotaBlitarDay: { demands: demandIds.length, lines: dayLines.length, offers: dayOffers, orders, closeToAllConfirmedMs: confirmedMs },
+      kotaBlitarDay: {
+        demands: demandIds.length,
+        lines: dayLines.length,
+        offers: dayOffers,
+        orders,
+        closeToAllConfirmedMs: confirmedMs,
+      },
       bootMs: { api: Math.round(api.ms), worker: Math.round(worker.ms) },
     };
   } finally {

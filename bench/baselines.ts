@@ -59,7 +59,8 @@ export function evaluateCheapestWholeLine(input: AwardInput): BaselineResult {
     .map((l) => ({ lineId: l.id, demandedMilli: l.quantityMilli, awardedMilli: awarded.get(l.id) ?? 0 }));
   let objective = 0;
   for (const o of lines) objective += (FILL_WEIGHT * o.awardedMilli) / o.demandedMilli;
-  for (const a of allocations) objective += (a.quantityMilli / lineById.get(a.lineId)!.quantityMilli) * totalOf.get(a.offerId)!;
+  for (const a of allocations)
+    objective += (a.quantityMilli / lineById.get(a.lineId)!.quantityMilli) * totalOf.get(a.offerId)!;
   return { allocations, lines, objective };
 }
 

@@ -91,7 +91,11 @@ export function loadCatalog(): Catalog {
     };
     for (const c of seed.commodities ?? []) {
       if (c.referencePrice && commodities.has(c.code)) {
-        commodities.set(c.code, { code: c.code, baseUnit: c.baseUnit, referencePrice: c.referencePrice.unitPrice });
+        commodities.set(c.code, {
+          code: c.code,
+          baseUnit: c.baseUnit,
+          referencePrice: c.referencePrice.unitPrice,
+        });
       }
     }
     const places = (kind: string) =>
@@ -154,9 +158,11 @@ function menuOf(rng: Rng): MenuItem[] {
   const protein = rng.next();
   if (protein < 0.4) items.push({ code: 'CHICKEN', perPortion: 100, slots: 2 });
   else if (protein < 0.75) items.push({ code: 'EGG', perPortion: 60, slots: 2 });
-  else if (protein < 0.95) items.push({ code: rng.chance(0.5) ? 'CATFISH' : 'MILKFISH', perPortion: 100, slots: 2 });
+  else if (protein < 0.95)
+    items.push({ code: rng.chance(0.5) ? 'CATFISH' : 'MILKFISH', perPortion: 100, slots: 2 });
   else items.push({ code: 'BEEF', perPortion: 60, slots: 2 });
-  if (protein >= 0.4 && protein < 0.75 ? false : rng.chance(0.25)) items.push({ code: 'EGG', perPortion: 30, slots: 1 });
+  if (protein >= 0.4 && protein < 0.75 ? false : rng.chance(0.25))
+    items.push({ code: 'EGG', perPortion: 30, slots: 1 });
   if (rng.chance(0.75)) items.push({ code: 'TOFU', perPortion: 50, slots: 1 });
   if (rng.chance(0.75)) items.push({ code: 'TEMPEH', perPortion: 50, slots: 1 });
   const vegetables = ['SPINACH', 'WATER_SPINACH', 'CARROT', 'CABBAGE', 'LONG_BEAN', 'GREEN_BEAN', 'POTATO'];
@@ -204,7 +210,20 @@ const DEFAULT_CARRY = 0.35;
 export function minimumAwards(catalog: Catalog): Record<string, number> {
   const perCategory = (code: string): number => {
     if (code.startsWith('RICE')) return 25;
-    if (['EGG', 'CHICKEN', 'BEEF', 'CATFISH', 'MILKFISH', 'TOFU', 'TEMPEH', 'BANANA', 'ORANGE', 'WATERMELON'].includes(code))
+    if (
+      [
+        'EGG',
+        'CHICKEN',
+        'BEEF',
+        'CATFISH',
+        'MILKFISH',
+        'TOFU',
+        'TEMPEH',
+        'BANANA',
+        'ORANGE',
+        'WATERMELON',
+      ].includes(code)
+    )
       return 10;
     if (code === 'MILK_UHT') return 20;
     if (['SHALLOT', 'GARLIC', 'BIRD_CHILI'].includes(code)) return 1;

@@ -24,7 +24,9 @@ function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: numbe
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg.includes('=') ? arg.split('=')[1] : argv[++i];
       const parts = (value ?? '').split(',');
-      for (const p of parts) if (!PARTS.includes(p as Part)) throw new Error(`--only: unknown part "${p}" (known: ${PARTS.join(', ')})`);
+      for (const p of parts)
+        if (!PARTS.includes(p as Part))
+          throw new Error(`--only: unknown part "${p}" (known: ${PARTS.join(', ')})`);
       only = parts as Part[];
     } else if (arg === '--seed') seed = Number(argv[++i]);
     else throw new Error(`unknown argument ${arg}`);

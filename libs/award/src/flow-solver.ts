@@ -360,7 +360,7 @@ export function solveLexMaxFlow(
   // Lines in groups of equal Q, smallest Q first (each unit there covers the largest share).
   const byQ = Array.from({ length: L }, (_, i) => i).sort((a, b) => p.lineCap[a] - p.lineCap[b] || a - b);
   let clockCountdown = CLOCK_CHECK_EVERY;
-  for (let g = 0; g < L && !exhausted; ) {
+  for (let g = 0; g < L && !exhausted;) {
     let end = g;
     while (end < L && p.lineCap[byQ[end]] === p.lineCap[byQ[g]]) end++;
     groupFrom = g;

@@ -127,7 +127,12 @@ describe('greedy allocation (v1)', () => {
       stockLotId: 'lot-x',
       unitPrice: 12_345n,
     });
-    const result = evaluateBatchGreedy({ lines: [line], offers: [offer], lots: [lotFor(offer)], rules: rules() });
+    const result = evaluateBatchGreedy({
+      lines: [line],
+      offers: [offer],
+      lots: [lotFor(offer)],
+      rules: rules(),
+    });
     expect(result.allocations).toEqual([
       {
         offerId: 'o',
@@ -231,7 +236,12 @@ describe('greedy allocation (v1)', () => {
       unitPrice: 12_500n,
       quantityMilli: kg(30),
     });
-    const result = evaluateBatchGreedy({ lines: [line], offers: [again, first], lots: [lot], rules: rules() });
+    const result = evaluateBatchGreedy({
+      lines: [line],
+      offers: [again, first],
+      lots: [lot],
+      rules: rules(),
+    });
     expect(awarded(result)).toEqual({ first: kg(30) });
     expect(evaluationOf(result, 'again').unawardedReason).toBe('STOCK_ALREADY_AWARDED');
     expect(evaluationOf(result, 'again').explanation.en).toContain('your higher-ranked offer on this line');
@@ -240,7 +250,12 @@ describe('greedy allocation (v1)', () => {
   it('leaves a line without valid offers unfilled', () => {
     const line = aLine({ id: 'l', maxUnitPrice: 10_000n });
     const offer = anOffer({ id: 'o', lineId: 'l', unitPrice: 12_000n });
-    const result = evaluateBatchGreedy({ lines: [line], offers: [offer], lots: [lotFor(offer)], rules: rules() });
+    const result = evaluateBatchGreedy({
+      lines: [line],
+      offers: [offer],
+      lots: [lotFor(offer)],
+      rules: rules(),
+    });
     expect(result.allocations).toEqual([]);
     expect(result.lines).toEqual([{ lineId: 'l', demandedMilli: kg(100), awardedMilli: 0 }]);
   });

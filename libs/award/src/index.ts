@@ -9,7 +9,12 @@ export {
   AwardInputError,
 } from './award-engine.js';
 export { allocateGreedy, type AllocationDecision, type GreedyResult } from './greedy-allocation.js';
-export { allocateOptimal, DEFAULT_AWARD_OPTIONS, FILL_WEIGHT, type OptimalAllocation } from './optimal-allocation.js';
+export {
+  allocateOptimal,
+  DEFAULT_AWARD_OPTIONS,
+  FILL_WEIGHT,
+  type OptimalAllocation,
+} from './optimal-allocation.js';
 export {
   QUALITY_SCORE,
   EARTH_RADIUS_KM,

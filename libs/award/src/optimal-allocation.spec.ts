@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { evaluateBatch, evaluateBatchGreedy, reaward } from './award-engine.js';
-import type { AwardInput, AwardResult, EngineLine, EngineLot, EngineOffer, OfferEvaluationResult } from './award.types.js';
+import type {
+  AwardInput,
+  AwardResult,
+  EngineLine,
+  EngineLot,
+  EngineOffer,
+  OfferEvaluationResult,
+} from './award.types.js';
 import { evaluateCheapestWholeLine } from '../../../bench/baselines.js';
 import { aLine, aLot, anOffer, KITCHEN, kg, lotFor, northOf, rules } from './testing/builders.js';
 import { lpInstanceOf, lpValue, solveLpReference } from './testing/lp-reference.js';
@@ -60,7 +67,12 @@ describe('optimal allocation (hand-checked)', () => {
     const lot = aLot({ id: 'lot-s', cooperativeId: 'coop-s', availableMilli: kg(40) });
     const toBig = anOffer({ id: 's-big', lineId: 'big', cooperativeId: 'coop-s', stockLotId: 'lot-s' });
     const toSmall = anOffer({ id: 's-small', lineId: 'small', cooperativeId: 'coop-s', stockLotId: 'lot-s' });
-    const result = evaluateBatch({ lines: [big, small], offers: [toBig, toSmall], lots: [lot], rules: rules() });
+    const result = evaluateBatch({
+      lines: [big, small],
+      offers: [toBig, toSmall],
+      lots: [lot],
+      rules: rules(),
+    });
     expect(awarded(result)).toEqual({ 's-small': kg(40) });
     expect(evaluationOf(result, 's-big')).toMatchObject({ unawardedReason: 'STOCK_ALREADY_AWARDED' });
     expect(evaluationOf(result, 's-big').explanation).toEqual({
@@ -87,7 +99,9 @@ describe('optimal allocation (hand-checked)', () => {
     expect(result.path).toBe('exact');
     expect(evaluationOf(result, 'second').explanation.en).toContain('The kitchen needed only 80 kg more.');
     expect(evaluationOf(result, 'third')).toMatchObject({ unawardedReason: 'LINE_FILLED' });
-    expect(evaluationOf(result, 'third').explanation.en).toContain('line already filled by higher-ranked offers');
+    expect(evaluationOf(result, 'third').explanation.en).toContain(
+      'line already filled by higher-ranked offers',
+    );
   });
 
   it('keeps the supplier cap: the LP splits over four offers, the repair keeps the two best', () => {
@@ -151,7 +165,12 @@ describe('optimal allocation (hand-checked)', () => {
 
     // Without main's room the small offer cannot stay: dropped, and told why.
     const short = aLine({ id: 'l', quantityMilli: kg(120) });
-    const dropped = evaluateBatch({ ...input, lines: [short], offers: [tiny, main], lots: [lotFor(tiny), lotFor(main)] });
+    const dropped = evaluateBatch({
+      ...input,
+      lines: [short],
+      offers: [tiny, main],
+      lots: [lotFor(tiny), lotFor(main)],
+    });
     expect(awarded(dropped)).toEqual({ main: kg(80) });
     expect(evaluationOf(dropped, 'tiny').explanation.en).toBe(
       'Not awarded: only 10 kg could be awarded, below the minimum award of 25 kg for this commodity; ranked 1 of 2 (score 0.990).',
@@ -185,7 +204,12 @@ describe('optimal allocation (hand-checked)', () => {
     const lot = aLot({ id: 'lot', cooperativeId: 'coop', availableMilli: kg(50) });
     const toFirst = anOffer({ id: 'o1', lineId: first.id, cooperativeId: 'coop', stockLotId: 'lot' });
     const toSecond = anOffer({ id: 'o2', lineId: second.id, cooperativeId: 'coop', stockLotId: 'lot' });
-    result = evaluateBatch({ lines: [second, first], offers: [toSecond, toFirst], lots: [lot], rules: rules() });
+    result = evaluateBatch({
+      lines: [second, first],
+      offers: [toSecond, toFirst],
+      lots: [lot],
+      rules: rules(),
+    });
     expect(awarded(result)).toEqual({ o1: kg(50) });
   });
 
@@ -194,7 +218,12 @@ describe('optimal allocation (hand-checked)', () => {
     const closed = aLine({ id: 'closed', quantityMilli: kg(50), maxUnitPrice: 10_000n });
     const o = anOffer({ id: 'o', lineId: 'open', quantityMilli: kg(50) });
     const dear = anOffer({ id: 'dear', lineId: 'closed', unitPrice: 12_000n });
-    const result = evaluateBatch({ lines: [open, closed], offers: [o, dear], lots: [lotFor(o), lotFor(dear)], rules: rules() });
+    const result = evaluateBatch({
+      lines: [open, closed],
+      offers: [o, dear],
+      lots: [lotFor(o), lotFor(dear)],
+      rules: rules(),
+    });
     expect(result.lines).toEqual([
       { lineId: 'closed', demandedMilli: kg(50), awardedMilli: 0 },
       { lineId: 'open', demandedMilli: kg(50), awardedMilli: kg(50) },
@@ -211,7 +240,13 @@ describe('optimal allocation (hand-checked)', () => {
     const lot = aLot({ id: 'lot-s', cooperativeId: 'coop-s', availableMilli: kg(60) });
     const offers = [
       anOffer({ id: 's-big', lineId: 'big', cooperativeId: 'coop-s', stockLotId: 'lot-s' }),
-      anOffer({ id: 's-small', lineId: 'small', cooperativeId: 'coop-s', stockLotId: 'lot-s', quantityMilli: kg(40) }),
+      anOffer({
+        id: 's-small',
+        lineId: 'small',
+        cooperativeId: 'coop-s',
+        stockLotId: 'lot-s',
+        quantityMilli: kg(40),
+      }),
     ];
     const input: AwardInput = { lines: [big, small], offers, lots: [lot], rules: rules() };
     const result = evaluateBatch(input, { workBudgetPerComponent: 1 });
@@ -227,7 +262,12 @@ describe('reaward', () => {
   // Two kitchens' rice lines were awarded; Koperasi Gedog declined its 60 kg on line-1.
   const line1 = aLine({ id: 'line-1', quantityMilli: kg(60) }); // remaining need
   const line2 = aLine({ id: 'line-2', quantityMilli: 0 }); // fully delivered by others
-  const gedog = anOffer({ id: 'gedog', lineId: 'line-1', cooperativeId: 'coop-gedog', stockLotId: 'lot-gedog' });
+  const gedog = anOffer({
+    id: 'gedog',
+    lineId: 'line-1',
+    cooperativeId: 'coop-gedog',
+    stockLotId: 'lot-gedog',
+  });
   const klampok = anOffer({ id: 'klampok', lineId: 'line-1', unitPrice: 13_500n, quantityMilli: kg(40) });
   const rembang = anOffer({ id: 'rembang', lineId: 'line-1', unitPrice: 13_800n, quantityMilli: kg(100) });
   const onDone = anOffer({ id: 'on-done', lineId: 'line-2' });
@@ -280,10 +320,10 @@ describe('optimal allocation on random market days (property)', () => {
       }),
       { minLength: 1, maxLength: 8 },
     ),
-    lots: fc.array(
-      fc.record({ availableMilli: fc.integer({ min: 1, max: 300_000 }), egg: fc.boolean() }),
-      { minLength: 1, maxLength: 6 },
-    ),
+    lots: fc.array(fc.record({ availableMilli: fc.integer({ min: 1, max: 300_000 }), egg: fc.boolean() }), {
+      minLength: 1,
+      maxLength: 6,
+    }),
     offers: fc.array(
       fc.record({
         line: fc.nat(),
@@ -304,10 +344,20 @@ describe('optimal allocation on random market days (property)', () => {
   function toInput(g: Generated): AwardInput {
     const commodity = (egg: boolean) => (egg ? 'TELUR' : 'BERAS');
     const lines: EngineLine[] = g.lines.map((l, i) =>
-      aLine({ id: `line-${i}`, commodityCode: commodity(l.egg), quantityMilli: l.quantityMilli, order: l.order }),
+      aLine({
+        id: `line-${i}`,
+        commodityCode: commodity(l.egg),
+        quantityMilli: l.quantityMilli,
+        order: l.order,
+      }),
     );
     const lots: EngineLot[] = g.lots.map((l, i) =>
-      aLot({ id: `lot-${i}`, cooperativeId: `coop-${i}`, commodityCode: commodity(l.egg), availableMilli: l.availableMilli }),
+      aLot({
+        id: `lot-${i}`,
+        cooperativeId: `coop-${i}`,
+        commodityCode: commodity(l.egg),
+        availableMilli: l.availableMilli,
+      }),
     );
     const offers: EngineOffer[] = g.offers.map((o, i) => {
       const lot = o.lot % lots.length;

@@ -165,7 +165,12 @@ export function allocateOptimal(
           if (!repaired || componentValue(view, r.flow) > componentValue(view, repaired.flow)) repaired = r;
         }
       } else {
-        repaired = { flow: lp.flow, rounds: 0, banReason: new Uint8Array(view.n), banProposed: new Float64Array(view.n) };
+        repaired = {
+          flow: lp.flow,
+          rounds: 0,
+          banReason: new Uint8Array(view.n),
+          banProposed: new Float64Array(view.n),
+        };
       }
     } else {
       lpComplete = false;
@@ -192,7 +197,8 @@ export function allocateOptimal(
       );
       const greedyFlow = new Float64Array(view.n);
       const localOfOffer = new Map(view.arcs.map((a, i) => [arcOffer[a].offer.id, i]));
-      for (const alloc of greedy.allocations) greedyFlow[localOfOffer.get(alloc.offerId)!] = alloc.quantityMilli;
+      for (const alloc of greedy.allocations)
+        greedyFlow[localOfOffer.get(alloc.offerId)!] = alloc.quantityMilli;
       const wholeLine = cheapestWholeLine(view);
       topUp(view, wholeLine);
       const candidates = [
@@ -672,7 +678,13 @@ function decideComponent(
   }
 }
 
-function sameLotRanksHigher(view: ComponentView, flow: Float64Array, line: number, lot: number, rank: number) {
+function sameLotRanksHigher(
+  view: ComponentView,
+  flow: Float64Array,
+  line: number,
+  lot: number,
+  rank: number,
+) {
   for (let b = view.lineStart[line]; b < view.lineStart[line + 1]; b++) {
     if (view.problem.arcLot[b] === lot && flow[b] > 0 && view.problem.arcRank[b] > rank) return false;
   }
@@ -727,7 +739,9 @@ export function objectiveOfFlows(
   flowOf: (arc: number) => number,
   totalOf: (arc: number) => number,
 ): number {
-  const order = linesInArcOrder.map((_, i) => i).sort((a, b) => compareIds(linesInArcOrder[a].id, linesInArcOrder[b].id));
+  const order = linesInArcOrder
+    .map((_, i) => i)
+    .sort((a, b) => compareIds(linesInArcOrder[a].id, linesInArcOrder[b].id));
   let value = 0;
   for (const l of order) {
     let filled = 0;

@@ -34,7 +34,8 @@ export type JobName = keyof JobPayloads;
  */
 export const jobIds = {
   closeBidding: (demandId: string, closesAt: Date) => `close-bidding.${demandId}.${closesAt.getTime()}`,
-  evaluateMarket: (batchId: string) => `evaluate-market.${batchId}`,
+  evaluateMarket: (batchId: string, lateDemandId?: string) =>
+    lateDemandId ? `evaluate-market.${batchId}.${lateDemandId}` : `evaluate-market.${batchId}`,
   resolveShortfall: (shortfallId: string) => `resolve-shortfall.${shortfallId}`,
 };
 

@@ -460,7 +460,12 @@ export class MarketService {
         .getOne();
       if (!demand) throw new Error(`close-bidding: demand ${demandId} does not exist`);
       if (demand.status !== 'OPEN') return { batchId: demand.batchId };
-      if (demand.biddingClosesAt.getTime() > Date.now()) return { batchId: null };
+      if (demand.biddingClosesAt.getTime() > Date.now()) {
+        // Fired early (clocks differ between machines): fail, and BullMQ retries with backoff.
+        throw new Error(
+          `close-bidding: demand ${demandId} closes at ${demand.biddingClosesAt.toISOString()}, not yet`,
+        );
+      }
       return { batchId: await this.closeInTransaction(tx, demand, null) };
     });
   }
@@ -496,11 +501,20 @@ export class MarketService {
       })
       .orIgnore()
       .execute();
-    const batch = await tx.findOneByOrFail(MarketBatchEntity, {
-      marketCode: demand.marketCode,
-      deliveryDate: demand.deliveryDate,
-      closesAt: demand.biddingClosesAt,
-    });
+    // Locked: if its evaluation is running, wait for it, so a late joiner is never missed.
+    const batch = await tx
+      .getRepository(MarketBatchEntity)
+      .createQueryBuilder('batch')
+      .setLock('pessimistic_write')
+      .where(
+        'batch.market_code = :marketCode AND batch.delivery_date = :deliveryDate AND batch.closes_at = :closesAt',
+        {
+          marketCode: demand.marketCode,
+          deliveryDate: demand.deliveryDate,
+          closesAt: demand.biddingClosesAt,
+        },
+      )
+      .getOneOrFail();
     // Everything of this market and moment joins the batch: one lot is never promised twice.
     const joined = returnedRows<{ id: string }>(
       await tx.query(
@@ -522,9 +536,14 @@ export class MarketService {
         after: { status: 'EVALUATING', batchId: batch.id },
       })),
     );
+    // A demand that joins a batch already evaluated (its post committed just after the close)
+    // needs an evaluation of its own: a job id of its own, since the first may still be active.
     await enqueueInTransaction(tx, {
       name: JOB_EVALUATE_MARKET,
-      jobId: jobIds.evaluateMarket(batch.id),
+      jobId:
+        batch.status === 'EVALUATED'
+          ? jobIds.evaluateMarket(batch.id, demand.id)
+          : jobIds.evaluateMarket(batch.id),
       payload: { v: 1, batchId: batch.id },
     });
     return batch.id;

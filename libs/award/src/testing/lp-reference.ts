@@ -148,7 +148,13 @@ export async function solveLpReference(instance: LpInstance): Promise<LpOptimum>
     model.run();
     const status1 = model.getModelStatus();
     if (status1 !== highs.constants.modelStatus.optimal) {
-      return { status: `stage 1: ${status1}`, coverage: NaN, score: NaN, objective: NaN, x: new Float64Array(n) };
+      return {
+        status: `stage 1: ${status1}`,
+        coverage: NaN,
+        score: NaN,
+        objective: NaN,
+        x: new Float64Array(n),
+      };
     }
     const c1 = model.getObjectiveValue();
     model.changeRowBounds(nLots + nLines, c1 - 1e-10 * Math.max(1, Math.abs(c1)), highs.infinity);
@@ -156,7 +162,13 @@ export async function solveLpReference(instance: LpInstance): Promise<LpOptimum>
     model.run();
     const status2 = model.getModelStatus();
     if (status2 !== highs.constants.modelStatus.optimal) {
-      return { status: `stage 2: ${status2}`, coverage: NaN, score: NaN, objective: NaN, x: new Float64Array(n) };
+      return {
+        status: `stage 2: ${status2}`,
+        coverage: NaN,
+        score: NaN,
+        objective: NaN,
+        x: new Float64Array(n),
+      };
     }
     const s2 = model.getObjectiveValue();
     const x = Float64Array.from(model.getSolution().colValue, (v: number) => v * 1000);
@@ -236,20 +248,50 @@ export async function solveMipReference(
     arcsOfLine[instance.arcLine[a]].push(a);
   }
   const inf = highs.infinity;
-  for (let k = 0; k < nLots; k++) if (arcsOfLot[k].length) row(arcsOfLot[k].map((a) => [a, 1]), -inf, kg(instance.lotAvailable[k]));
+  for (let k = 0; k < nLots; k++)
+    if (arcsOfLot[k].length)
+      row(
+        arcsOfLot[k].map((a) => [a, 1]),
+        -inf,
+        kg(instance.lotAvailable[k]),
+      );
   for (let l = 0; l < nLines; l++) {
     const arcs = arcsOfLine[l];
     if (arcs.length === 0) continue;
     const q = kg(instance.lineDemand[l]);
-    row(arcs.map((a) => [a, 1]), -inf, q);
-    row(arcs.map((a) => [n + a, 1]), -inf, maxSuppliersPerLine);
+    row(
+      arcs.map((a) => [a, 1]),
+      -inf,
+      q,
+    );
+    row(
+      arcs.map((a) => [n + a, 1]),
+      -inf,
+      maxSuppliersPerLine,
+    );
     // Σ x − Q·c ≥ 0 ; Σ s − c ≤ 0
     row([...arcs.map((a) => [a, 1] as [number, number]), [3 * n + l, -q]], 0, inf);
     row([...arcs.map((a) => [2 * n + a, 1] as [number, number]), [3 * n + l, -1]], -inf, 0);
     const minimum = kg(lineMinimum[l]);
     for (const a of arcs) {
-      row([[a, 1], [n + a, -kg(instance.arcCap[a])]], -inf, 0); // x ≤ cap·y
-      if (minimum > 0) row([[a, 1], [n + a, -minimum], [2 * n + a, minimum]], 0, inf); // x ≥ min(y − s)
+      row(
+        [
+          [a, 1],
+          [n + a, -kg(instance.arcCap[a])],
+        ],
+        -inf,
+        0,
+      ); // x ≤ cap·y
+      if (minimum > 0)
+        row(
+          [
+            [a, 1],
+            [n + a, -minimum],
+            [2 * n + a, minimum],
+          ],
+          0,
+          inf,
+        ); // x ≥ min(y − s)
       else row([[2 * n + a, 1]], -inf, 0);
     }
   }
@@ -270,10 +312,15 @@ export async function solveMipReference(
     model.options.set({ output_flag: false, time_limit: timeLimitSeconds, mip_rel_gap: 1e-7 });
     model.run();
     const status = model.getModelStatus();
-    const name = Object.entries(highs.constants.modelStatus).find(([, v]) => v === status)?.[0] ?? String(status);
+    const name =
+      Object.entries(highs.constants.modelStatus).find(([, v]) => v === status)?.[0] ?? String(status);
     const scale = (v: number) => (v / qMax) * 1e6;
     const bound = Number(model.info.get('mip_dual_bound'));
-    return { status: name === 'optimal' ? 'Optimal' : name, objective: scale(model.getObjectiveValue()), bound: scale(bound) };
+    return {
+      status: name === 'optimal' ? 'Optimal' : name,
+      objective: scale(model.getObjectiveValue()),
+      bound: scale(bound),
+    };
   } finally {
     model.dispose();
   }
