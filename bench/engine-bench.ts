@@ -2,7 +2,7 @@ import { cpus } from 'node:os';
 import type { AwardInput, AwardResult } from '../libs/award/src/index.js';
 import { ENGINE_VERSION, evaluateBatch, evaluateBatchGreedy } from '../libs/award/src/index.js';
 import { lpInstanceOf, solveLpReference } from '../libs/award/src/testing/lp-reference.js';
-import { coverageOf, evaluateCheapestWholeLine } from './baselines.js';
+import { evaluateCheapestWholeLine } from './baselines.js';
 import {
   generateMarket,
   kotaBlitarSpec,

@@ -438,9 +438,8 @@ export function* nationalDaySpecs(count: number, kitchens: number, seed: number)
   const rng = new Rng(seed);
   const weights = Array.from({ length: count }, () => Math.exp(0.8 * rng.normal()));
   const sum = weights.reduce((s, w) => s + w, 0);
-  let assigned = 0;
   const sizes = weights.map((w) => Math.max(3, Math.round((w / sum) * kitchens)));
-  assigned = sizes.reduce((s, x) => s + x, 0);
+  let assigned = sizes.reduce((s, x) => s + x, 0);
   // Nudge the total to exactly `kitchens`.
   for (let i = 0; assigned !== kitchens; i = (i + 1) % count) {
     if (assigned > kitchens && sizes[i] > 3) {

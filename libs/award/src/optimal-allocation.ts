@@ -23,13 +23,20 @@ import { compareIds, type RankedOffer } from './scoring.js';
  * 2. If that optimum keeps the split rules (at most `maxSuppliersPerLine` awards per line; every
  *    award at least the commodity's `minAwardMilli`, except one award on a line that ends up
  *    completely covered), it is optimal for the real problem: path `exact`.
- * 3. Otherwise repair: on each offending line exclude the awards that break a rule (beyond the
- *    cap, the smallest awards; below the minimum, the small ones, keeping the largest if the line
- *    is complete), and re-solve. Up to `maxRepairRounds` rounds, then the remaining offenders are
- *    trimmed directly. A top-up pass then gives any stock still free to the lines that can take
- *    it without breaking a rule. Path `repaired`.
- * 4. If the component's work budget runs out, it is allocated by greedy v1 instead: path
- *    `greedy-fallback`.
+ * 3. Otherwise repair (path `repaired`), twice, keeping the better result: on each offending
+ *    line exclude the awards that break a rule (beyond the cap, the smallest awards; below the
+ *    minimum, the small ones, keeping the largest if the line is complete) and re-solve from the
+ *    previous state; one of the two repairs first raises small awards to the minimum where that
+ *    is cheaper (`mergeFragments`). Up to `maxRepairRounds` rounds, then what still offends is
+ *    trimmed. A top-up pass (greedy v1 continued) gives stock still free to lines that can take
+ *    it within the rules. The result is then compared with two simple feasible allocations of
+ *    the component, greedy v1 and the whole-line-to-the-cheapest rule (topped up), and the best
+ *    is kept: the engine is never worse than either.
+ * 4. If the component's work budget runs out, the best of greedy v1 and the whole-line rule is
+ *    used instead: path `greedy-fallback`.
+ *
+ * The split rules make the real problem a MIP; measured against HiGHS's MIP optimum on Kota
+ * Blitar-sized synthetic days the repaired allocations come within about 0.5% (see bench/).
  */
 
 export const DEFAULT_AWARD_OPTIONS: Readonly<Required<AwardOptions>> = Object.freeze({

@@ -734,19 +734,22 @@ export class MarketService {
           status: 'SUBMITTED' as OfferStatus,
         };
       });
-      const saved: OfferEntity[] = [];
-      for (const row of rows) {
-        try {
-          saved.push(await tx.save(tx.create(OfferEntity, row)));
-        } catch (error) {
-          if (isUniqueViolation(error)) {
-            throw DomainError.conflict(
-              'You already have an offer from this lot on this line; withdraw it first to change it',
-              'Anda sudah menawar dari lot ini pada baris ini; tarik dulu untuk mengubahnya',
-            );
-          }
-          throw error;
+      // One multi-row INSERT: a batch of 20 offers costs one round trip, not twenty.
+      let saved: OfferEntity[];
+      try {
+        const result = await tx.createQueryBuilder().insert().into(OfferEntity).values(rows).returning(['id', 'createdAt']).execute();
+        saved = rows.map((row, index) => {
+          const generated = result.generatedMaps[index] as { id: string; createdAt: Date };
+          return Object.assign(new OfferEntity(), row, { id: generated.id, createdAt: generated.createdAt });
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw DomainError.conflict(
+            'You already have an offer from this lot on this line; withdraw it first to change it',
+            'Anda sudah menawar dari lot ini pada baris ini; tarik dulu untuk mengubahnya',
+          );
         }
+        throw error;
       }
       await appendAudit(
         tx,
