@@ -19,6 +19,7 @@ import {
 } from '../../database/src/entities/market.entity.js';
 import { OrdersService, type AwardedOrder } from '../../orders/src/orders.service.js';
 import { demandLifecycle, offerLifecycle } from './lifecycle.js';
+import { lockRow } from '../../database/src/lock-row.js';
 
 export interface EvaluationSummary {
   batchId: string;
@@ -51,12 +52,7 @@ export class MarketEvaluationService {
 
   async evaluateBatch(batchId: string): Promise<EvaluationSummary> {
     return this.dataSource.transaction(async (tx) => {
-      const batch = await tx
-        .getRepository(MarketBatchEntity)
-        .createQueryBuilder('batch')
-        .setLock('pessimistic_write')
-        .where('batch.id = :batchId', { batchId })
-        .getOne();
+      const batch = await lockRow(tx, MarketBatchEntity, batchId);
       if (!batch) throw new Error(`evaluate-market: batch ${batchId} does not exist`);
       const demands = await tx
         .getRepository(DemandRequestEntity)

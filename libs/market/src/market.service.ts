@@ -40,6 +40,7 @@ import {
   type PostDemandInput,
   type StockLotInput,
 } from './market.types.js';
+import { lockRow } from '../../database/src/lock-row.js';
 
 const STOCK_SOURCES = ['OWN', 'CONSIGNMENT', 'BUMN'] as const;
 
@@ -452,12 +453,7 @@ export class MarketService {
   async closeDueDemand(demandId: string): Promise<{ batchId: string | null }> {
     return this.dataSource.transaction(async (tx) => {
       await this.lockMarketCloses(tx, demandId);
-      const demand = await tx
-        .getRepository(DemandRequestEntity)
-        .createQueryBuilder('demand')
-        .setLock('pessimistic_write')
-        .where('demand.id = :demandId', { demandId })
-        .getOne();
+      const demand = await lockRow(tx, DemandRequestEntity, demandId);
       if (!demand) throw new Error(`close-bidding: demand ${demandId} does not exist`);
       if (demand.status !== 'OPEN') return { batchId: demand.batchId };
       if (demand.biddingClosesAt.getTime() > Date.now()) {
@@ -550,12 +546,7 @@ export class MarketService {
   }
 
   private async lockDemand(tx: EntityManager, actor: Actor, id: string): Promise<DemandRequestEntity> {
-    const demand = await tx
-      .getRepository(DemandRequestEntity)
-      .createQueryBuilder('demand')
-      .setLock('pessimistic_write')
-      .where('demand.id = :id', { id })
-      .getOne();
+    const demand = await lockRow(tx, DemandRequestEntity, id);
     const isOwner = demand !== null && actor.organizationId === demand.kitchenId;
     if (!demand || (!isOwner && !coordinates(actor, demand.marketCode))) {
       throw DomainError.notFound('Demand', 'Permintaan', { id });
@@ -737,7 +728,13 @@ export class MarketService {
       // One multi-row INSERT: a batch of 20 offers costs one round trip, not twenty.
       let saved: OfferEntity[];
       try {
-        const result = await tx.createQueryBuilder().insert().into(OfferEntity).values(rows).returning(['id', 'createdAt']).execute();
+        const result = await tx
+          .createQueryBuilder()
+          .insert()
+          .into(OfferEntity)
+          .values(rows)
+          .returning(['id', 'createdAt'])
+          .execute();
         saved = rows.map((row, index) => {
           const generated = result.generatedMaps[index] as { id: string; createdAt: Date };
           return Object.assign(new OfferEntity(), row, { id: generated.id, createdAt: generated.createdAt });
@@ -769,12 +766,7 @@ export class MarketService {
   async withdrawOffer(actor: Actor | null, id: string): Promise<OfferEntity> {
     const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
     return this.dataSource.transaction(async (tx) => {
-      const offer = await tx
-        .getRepository(OfferEntity)
-        .createQueryBuilder('offer')
-        .setLock('pessimistic_write')
-        .where('offer.id = :id', { id })
-        .getOne();
+      const offer = await lockRow(tx, OfferEntity, id);
       if (!offer || offer.cooperativeId !== operator.organizationId)
         throw DomainError.notFound('Offer', 'Penawaran', { id });
       const demand = await tx.findOneByOrFail(DemandRequestEntity, { id: offer.demandId });

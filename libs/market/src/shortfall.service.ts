@@ -17,6 +17,7 @@ import { enqueueInTransaction } from '../../jobs/src/outbox.js';
 import { JOB_CLOSE_BIDDING, jobIds } from '../../jobs/src/job-types.js';
 import { OrdersService } from '../../orders/src/orders.service.js';
 import { offerLifecycle } from './lifecycle.js';
+import { lockRow } from '../../database/src/lock-row.js';
 
 /** A re-tender needs at least this long before goods are due, or it cannot help. */
 const MIN_RETENDER_WINDOW_MS = 2 * 3600_000;
@@ -49,12 +50,7 @@ export class ShortfallService {
 
   async resolve(shortfallId: string, now = new Date()): Promise<ShortfallOutcome> {
     return this.dataSource.transaction(async (tx) => {
-      const shortfall = await tx
-        .getRepository(ShortfallEntity)
-        .createQueryBuilder('shortfall')
-        .setLock('pessimistic_write')
-        .where('shortfall.id = :shortfallId', { shortfallId })
-        .getOne();
+      const shortfall = await lockRow(tx, ShortfallEntity, shortfallId);
       if (!shortfall) throw new Error(`resolve-shortfall: shortfall ${shortfallId} does not exist`);
       if (shortfall.status === 'RESOLVED') {
         return {

@@ -14,6 +14,7 @@ import {
   requireRole,
   type Actor,
 } from '../../identity/src/actor.js';
+import { lockRow } from '../../database/src/lock-row.js';
 
 export interface LotDeliveryRecord {
   order: PurchaseOrderEntity;
@@ -44,12 +45,7 @@ export class SupervisionService {
       );
     }
     return this.dataSource.transaction(async (tx) => {
-      const cooperative = await tx
-        .getRepository(OrganizationEntity)
-        .createQueryBuilder('org')
-        .setLock('pessimistic_write')
-        .where('org.id = :cooperativeId', { cooperativeId })
-        .getOne();
+      const cooperative = await lockRow(tx, OrganizationEntity, cooperativeId);
       if (!cooperative || cooperative.kind !== 'COOPERATIVE')
         throw DomainError.notFound('Cooperative', 'Koperasi', { id: cooperativeId });
       const coordinator = requireCoordinatorOf(actor, cooperative.regionCode);
@@ -113,12 +109,7 @@ export class SupervisionService {
   async reinstateCooperative(actor: Actor | null, cooperativeId: string): Promise<OrganizationEntity> {
     requireRole(actor, 'CITY_COORDINATOR', 'ADMIN');
     return this.dataSource.transaction(async (tx) => {
-      const cooperative = await tx
-        .getRepository(OrganizationEntity)
-        .createQueryBuilder('org')
-        .setLock('pessimistic_write')
-        .where('org.id = :cooperativeId', { cooperativeId })
-        .getOne();
+      const cooperative = await lockRow(tx, OrganizationEntity, cooperativeId);
       if (!cooperative || cooperative.kind !== 'COOPERATIVE')
         throw DomainError.notFound('Cooperative', 'Koperasi', { id: cooperativeId });
       const coordinator = requireCoordinatorOf(actor, cooperative.regionCode);
@@ -181,12 +172,7 @@ export class SupervisionService {
       );
     }
     return this.dataSource.transaction(async (tx) => {
-      const lot = await tx
-        .getRepository(StockLotEntity)
-        .createQueryBuilder('lot')
-        .setLock('pessimistic_write')
-        .where('lot.id = :stockLotId', { stockLotId })
-        .getOne();
+      const lot = await lockRow(tx, StockLotEntity, stockLotId);
       if (!lot || lot.cooperativeId !== operator.organizationId)
         throw DomainError.notFound('Stock lot', 'Lot stok', { id: stockLotId });
       if (lot.source === 'OWN') {

@@ -15,6 +15,7 @@ import { enqueueInTransaction } from '../../jobs/src/outbox.js';
 import { JOB_RESOLVE_SHORTFALL, jobIds } from '../../jobs/src/job-types.js';
 import { SettlementService } from '../../settlement/src/settlement.service.js';
 import { orderLifecycle } from './order-lifecycle.js';
+import { lockRow } from '../../database/src/lock-row.js';
 
 export interface ReceiptLineInput {
   orderLineId: string;
@@ -242,12 +243,7 @@ export class FulfilmentLifecycleService {
     side: 'kitchen' | 'cooperative',
     organizationId: string,
   ): Promise<PurchaseOrderEntity> {
-    const order = await tx
-      .getRepository(PurchaseOrderEntity)
-      .createQueryBuilder('po')
-      .setLock('pessimistic_write')
-      .where('po.id = :orderId', { orderId })
-      .getOne();
+    const order = await lockRow(tx, PurchaseOrderEntity, orderId);
     const owner = side === 'kitchen' ? order?.kitchenId : order?.cooperativeId;
     if (!order || owner !== organizationId)
       throw DomainError.notFound('Purchase order', 'Pesanan pembelian', { id: orderId });

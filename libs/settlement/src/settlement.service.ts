@@ -23,6 +23,7 @@ import {
   type Actor,
 } from '../../identity/src/actor.js';
 import { invoiceLifecycle, invoiceStatusFor, payableLifecycle } from './invoice-lifecycle.js';
+import { lockRow } from '../../database/src/lock-row.js';
 
 const MAX_REFERENCE_LENGTH = 120;
 /** Kitchens are funded in advance for 10 days of ingredients (BGN's 10-day proposal). */
@@ -156,12 +157,7 @@ export class SettlementService {
       );
     }
     return this.dataSource.transaction(async (tx) => {
-      const invoice = await tx
-        .getRepository(InvoiceEntity)
-        .createQueryBuilder('invoice')
-        .setLock('pessimistic_write')
-        .where('invoice.id = :invoiceId', { invoiceId })
-        .getOne();
+      const invoice = await lockRow(tx, InvoiceEntity, invoiceId);
       if (!invoice || invoice.kitchenId !== kitchenManager.organizationId)
         throw DomainError.notFound('Invoice', 'Faktur', { id: invoiceId });
       const owed = invoice.total - invoice.paid;

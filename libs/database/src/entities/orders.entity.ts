@@ -28,8 +28,14 @@ export type OrderStatus = 'CONFIRMED' | 'DECLINED' | 'DISPATCHED' | 'RECEIVED' |
  * cooperative for each shortfall re-awarded later.
  */
 @Entity('purchase_order')
-@Index('UQ_purchase_order_award', ['demandId', 'cooperativeId'], { unique: true, where: 'shortfall_id IS NULL' })
-@Index('UQ_purchase_order_reaward', ['shortfallId', 'cooperativeId'], { unique: true, where: 'shortfall_id IS NOT NULL' })
+@Index('UQ_purchase_order_award', ['demandId', 'cooperativeId'], {
+  unique: true,
+  where: 'shortfall_id IS NULL',
+})
+@Index('UQ_purchase_order_reaward', ['shortfallId', 'cooperativeId'], {
+  unique: true,
+  where: 'shortfall_id IS NOT NULL',
+})
 @Index(['kitchenId', 'createdAt'])
 @Index(['cooperativeId', 'createdAt'])
 @Index(['marketCode', 'createdAt'])

@@ -1,4 +1,14 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { QUANTITY_COLUMN, RUPIAH_COLUMN } from '../column-types.js';
 import { OrganizationEntity } from './identity.entity.js';
 import { DemandLineEntity, StockLotEntity } from './market.entity.js';
