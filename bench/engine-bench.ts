@@ -1,7 +1,7 @@
 import { cpus } from 'node:os';
 import type { AwardInput, AwardResult } from '../libs/award/src/index.js';
 import { ENGINE_VERSION, evaluateBatch, evaluateBatchGreedy } from '../libs/award/src/index.js';
-import { lpInstanceOf, solveLpReference } from '../libs/award/src/testing/lp-reference.js';
+import { lpInstanceOf, solveLpReference, solveMipReference } from '../libs/award/src/testing/lp-reference.js';
 import { evaluateCheapestWholeLine } from './baselines.js';
 import {
   generateMarket,
@@ -20,7 +20,7 @@ import {
  * discarded after use, so memory stays bounded.
  */
 
-export type ScenarioName = 'kota-blitar' | 'large-regency' | 'national-day';
+export type ScenarioName = 'kota-blitar' | 'kota-blitar-no-split-rules' | 'large-regency' | 'national-day';
 
 export interface EngineBenchOptions {
   /** Smaller national day (64 markets, 3,750 kitchens) and fewer repetitions. */
@@ -60,7 +60,11 @@ export interface ScenarioResult {
   greedyMs: Distribution;
   paths: Record<string, number>;
   components: number;
+  exactComponents: number;
+  repairedComponents: number;
   fallbackComponents: number;
+  /** HiGHS MIP (split rules included) on a few batches: engine objective ÷ MIP optimum. */
+  engineVsMip: { batches: number; mean: number; min: number; mipVsLp: number } | null;
   engine: MethodQuality;
   greedy: MethodQuality;
   wholeLine: MethodQuality;
@@ -134,6 +138,7 @@ async function runScenario(
   specs: Iterable<MarketSpec>,
   lpSample: (index: number) => boolean,
   log: (line: string) => void,
+  extra: { relaxRules?: boolean; mipSample?: (index: number) => boolean } = {},
 ): Promise<ScenarioResult> {
   const catalog = loadCatalog();
   const started = performance.now();
@@ -150,7 +155,11 @@ async function runScenario(
   let offers = 0;
   let batches = 0;
   let components = 0;
+  let exactComponents = 0;
+  let repairedComponents = 0;
   let fallbackComponents = 0;
+  const mipRatios: number[] = [];
+  const mipVsLp: number[] = [];
   let generationMs = 0;
   let highsMs = 0;
   let lpShares = 0;
@@ -163,7 +172,10 @@ async function runScenario(
   let index = 0;
   for (const spec of specs) {
     let t = performance.now();
-    const input: AwardInput = generateMarket(spec, catalog);
+    const generated: AwardInput = generateMarket(spec, catalog);
+    const input: AwardInput = extra.relaxRules
+      ? { ...generated, rules: { maxSuppliersPerLine: 1_000_000, minAwardMilli: {} } }
+      : generated;
     generationMs += performance.now() - t;
 
     const cpu = process.cpuUsage();
@@ -194,6 +206,22 @@ async function runScenario(
           lpBoundDiff = Math.max(lpBoundDiff ?? 0, rel(result.solver.lpBound, lp.objective));
         if (result.path === 'exact')
           exactDiff = Math.max(exactDiff ?? 0, rel(result.objective, lp.objective));
+        if (extra.mipSample?.(index)) {
+          const minimum = input.lines.map((l) => input.rules.minAwardMilli[l.commodityCode] ?? 0);
+          t = performance.now();
+          const mip = await solveMipReference(
+            lpInstanceOf(input, result),
+            minimum,
+            input.rules.maxSuppliersPerLine,
+            60,
+          );
+          highsMs += performance.now() - t;
+          log(`  ${spec.id}: MIP ${mip.status}, engine/MIP ${(result.objective / mip.objective).toFixed(5)}`);
+          if (mip.status === 'Optimal') {
+            mipRatios.push(result.objective / mip.objective);
+            mipVsLp.push(mip.objective / lp.objective);
+          }
+        }
       } else {
         log(`  ${spec.id}: HiGHS ${lp.status}`);
       }
@@ -204,6 +232,8 @@ async function runScenario(
 
     paths[result.path] = (paths[result.path] ?? 0) + 1;
     components += result.solver?.components ?? 0;
+    exactComponents += result.solver?.exactComponents ?? 0;
+    repairedComponents += result.solver?.repairedComponents ?? 0;
     fallbackComponents += result.solver?.fallbackComponents ?? 0;
     lines += input.lines.length;
     offers += input.offers.length;
@@ -223,7 +253,17 @@ async function runScenario(
     greedyMs: distribution(greedyMs),
     paths,
     components,
+    exactComponents,
+    repairedComponents,
     fallbackComponents,
+    engineVsMip: mipRatios.length
+      ? {
+          batches: mipRatios.length,
+          mean: mipRatios.reduce((s, r) => s + r, 0) / mipRatios.length,
+          min: Math.min(...mipRatios),
+          mipVsLp: mipVsLp.reduce((s, r) => s + r, 0) / mipVsLp.length,
+        }
+      : null,
     engine: quality.engine.result(),
     greedy: quality.greedy.result(),
     wholeLine: quality.wholeLine.result(),
@@ -242,7 +282,9 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
   const quick = options.quick ?? false;
   const seed = options.seed ?? 2026;
   const log = options.log ?? (() => {});
-  const wanted = new Set<ScenarioName>(options.scenarios ?? ['kota-blitar', 'large-regency', 'national-day']);
+  const wanted = new Set<ScenarioName>(
+    options.scenarios ?? ['kota-blitar', 'kota-blitar-no-split-rules', 'large-regency', 'national-day'],
+  );
   const started = performance.now();
   const startedAt = new Date().toISOString();
 
@@ -263,6 +305,21 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
         Array.from({ length: n }, (_, i) => kotaBlitarSpec(seed + i)),
         () => true,
         log,
+        { mipSample: (i) => i < (quick ? 1 : 3) },
+      ),
+    );
+  }
+  if (wanted.has('kota-blitar-no-split-rules')) {
+    const n = quick ? 10 : 30;
+    log(`kota-blitar-no-split-rules: ${n} market days`);
+    scenarios.push(
+      await runScenario(
+        'kota-blitar-no-split-rules',
+        `The same Kota Blitar days with the split rules off (no supplier cap, no minimum award): the LP optimum is the optimum`,
+        Array.from({ length: n }, (_, i) => kotaBlitarSpec(seed + i)),
+        () => true,
+        log,
+        { relaxRules: true },
       ),
     );
   }
@@ -325,7 +382,8 @@ export function formatEngineBench(result: EngineBenchResult): string {
       'cpu p95',
       'cpu total s',
       'greedy ms median',
-      'paths',
+      'batch paths',
+      'components exact/repaired/fallback',
     ],
   ];
   for (const s of result.scenarios) {
@@ -380,6 +438,15 @@ export function formatEngineBench(result: EngineBenchResult): string {
       pct(s.wholeLine.quantityCoverage),
       ratio(s.wholeLine),
     ]);
+    if (s.engineVsMip) {
+      quality.push([
+        '',
+        'engine vs HiGHS MIP (split rules in)',
+        '',
+        '',
+        `${s.engineVsMip.mean.toFixed(5)} (min ${s.engineVsMip.min.toFixed(5)}) on ${s.engineVsMip.batches} batches; MIP optimum / LP = ${s.engineVsMip.mipVsLp.toFixed(5)}`,
+      ]);
+    }
     quality.push([
       '',
       'engine LP bound vs HiGHS',

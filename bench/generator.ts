@@ -151,7 +151,7 @@ interface MenuItem {
   slots: number;
 }
 
-/** One day's menu of a kitchen: ~18–22 lines. */
+/** One day's menu of a kitchen: ~18–23 lines. */
 function menuOf(rng: Rng): MenuItem[] {
   const items: MenuItem[] = [];
   items.push({ code: rng.chance(0.7) ? 'RICE_PREMIUM' : 'RICE_MEDIUM', perPortion: 140, slots: 2 });
@@ -163,10 +163,10 @@ function menuOf(rng: Rng): MenuItem[] {
   else items.push({ code: 'BEEF', perPortion: 60, slots: 2 });
   if (protein >= 0.4 && protein < 0.75 ? false : rng.chance(0.25))
     items.push({ code: 'EGG', perPortion: 30, slots: 1 });
-  if (rng.chance(0.75)) items.push({ code: 'TOFU', perPortion: 50, slots: 1 });
-  if (rng.chance(0.75)) items.push({ code: 'TEMPEH', perPortion: 50, slots: 1 });
+  items.push({ code: 'TOFU', perPortion: 50, slots: 1 });
+  items.push({ code: 'TEMPEH', perPortion: 50, slots: 1 });
   const vegetables = ['SPINACH', 'WATER_SPINACH', 'CARROT', 'CABBAGE', 'LONG_BEAN', 'GREEN_BEAN', 'POTATO'];
-  const nVeg = rng.int(3, 5);
+  const nVeg = rng.int(4, 6);
   for (let i = 0; i < nVeg; i++) {
     const j = i + Math.floor(rng.next() * (vegetables.length - i));
     [vegetables[i], vegetables[j]] = [vegetables[j], vegetables[i]];
@@ -426,7 +426,7 @@ export function largeRegencySpec(seed: number): MarketSpec {
     radiusKm: 30,
     center: { latitude: -8.1, longitude: 112.2 },
     seed,
-    offersPerLine: 5.3,
+    offersPerLine: 5,
   };
 }
 
@@ -459,7 +459,7 @@ export function* nationalDaySpecs(count: number, kitchens: number, seed: number)
       radiusKm: rng.uniform(10, 30),
       center: { latitude: rng.uniform(-8.5, 3.5), longitude: rng.uniform(96, 139) },
       seed: (seed * 1000 + m) >>> 0,
-      offersPerLine: 4.3,
+      offersPerLine: 4.6,
     };
   }
 }

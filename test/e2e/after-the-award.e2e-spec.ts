@@ -516,3 +516,78 @@ describe('after the award: a whole day of delivery, inspection and money', () =>
     );
   });
 });
+
+describe('a coordinator withdraws an awarded demand', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await TestSystem.start();
+  });
+  afterAll(async () => system.stop());
+
+  it('cancels the orders not yet received and frees their stock; the kitchen cannot', async () => {
+    const [kitchen, cooperative, coordinator] = await Promise.all([
+      system.login('sppg.tlumpu@pasargizi.test'),
+      system.login('kkmp.tlumpu@pasargizi.test'),
+      system.login('koordinator@pasargizi.test'),
+    ]);
+    const demand = (
+      await system.ok(
+        POST_DEMAND,
+        {
+          input: {
+            deliveryDate: daysFromNow(4),
+            biddingClosesAt: secondsFromNow(60),
+            lines: [{ commodityCode: 'EGG', quantity: 40 }],
+          },
+        },
+        { token: kitchen },
+      )
+    ).postDemand;
+    const eggs = (
+      await system.ok(
+        ADD_LOT,
+        { input: { commodityCode: 'EGG', quantity: 50, grade: 'A', source: 'OWN' } },
+        { token: cooperative },
+      )
+    ).addStockLot.id;
+    await system.ok(
+      SUBMIT,
+      { input: { demandLineId: demand.lines[0].id, stockLotId: eggs, quantity: 40, unitPrice: 29000 } },
+      { token: cooperative },
+    );
+    await system.ok(
+      `mutation($id: ID!) { closeBidding(demandId: $id) { status } }`,
+      { id: demand.id },
+      { token: kitchen },
+    );
+    await eventually(
+      async () =>
+        (await system.ok(DEMAND_STATUS, { id: demand.id }, { token: kitchen })).demand.status === 'AWARDED',
+    );
+
+    const cancel = `mutation($id: ID!) { cancelDemand(id: $id) { status } }`;
+    expect(errorCode(await system.request(cancel, { id: demand.id }, { token: kitchen }))).toBe('CONFLICT');
+    expect((await system.ok(cancel, { id: demand.id }, { token: coordinator })).cancelDemand.status).toBe(
+      'CANCELLED',
+    );
+    const orders = await system.ok(
+      `{ purchaseOrders { edges { node { status } } } }`,
+      {},
+      { token: cooperative },
+    );
+    expect(orders.purchaseOrders.edges.map((e: { node: { status: string } }) => e.node.status)).toEqual([
+      'CANCELLED',
+    ]);
+    const lots = await system.ok(
+      `{ myStockLots(commodityCode: "EGG") { edges { node { id availableQuantity } } } }`,
+      {},
+      { token: cooperative },
+    );
+    expect(
+      lots.myStockLots.edges.find((e: { node: { id: string } }) => e.node.id === eggs).node.availableQuantity,
+    ).toBe(50);
+    expect(errorCode(await system.request(cancel, { id: demand.id }, { token: coordinator }))).toBe(
+      'CONFLICT',
+    );
+  });
+});

@@ -46,6 +46,8 @@ const FULFILMENT = `query($region: String!, $from: Date!, $to: Date!) {
 const UPDATE_POLICY = `mutation($input: MarketPolicyInput!) {
   updateMarketPolicy(input: $input) { regionCode maxSuppliersPerLine }
 }`;
+const AUDIT = `query($id: ID!) { auditTrail(entityId: $id) { action before after } }`;
+const TRACE = `query($id: ID!) { traceLot(stockLotId: $id) { stockLot { id } deliveries { quantity } } }`;
 const REGISTER_ORG = `mutation($input: OrganizationInput!) { registerOrganization(input: $input) { id regionCode } }`;
 const CREATE_USER = `mutation($input: UserInput!) { createUser(input: $input) { id role } }`;
 
@@ -280,6 +282,19 @@ describe('sealed bids and scoping', () => {
       unitPrice: 13000,
       line: { id: demand.lineId, offerCount: 1 },
     });
+    // The audit trail of an offer shows the coordinator that it was made, never at what price.
+    const trail = (await system.ok(AUDIT, { id: offerA }, { token: coordinator })).auditTrail;
+    expect(trail.map((entry: { action: string }) => entry.action)).toEqual(['offer.submitted']);
+    for (const entry of trail as { before: string | null; after: string | null }[]) {
+      for (const text of [entry.before, entry.after]) {
+        if (text === null) continue;
+        expect(text).not.toMatch(/price/i);
+        expect(numbersIn(JSON.parse(text))).not.toContain(13000);
+      }
+    }
+    for (const token of [kitchenA, coopB, coopA]) {
+      expect(errorCode(await system.request(AUDIT, { id: offerA }, { token }))).toBe('FORBIDDEN');
+    }
 
     // --- evaluation
     await system.ok(CLOSE, { id: demand.id }, { token: kitchenA });
@@ -653,6 +668,18 @@ describe('sealed bids and scoping', () => {
     );
     expect((await view(farDemand.id, provinceCoordinator)).id).toBe(farDemand.id);
     const farOfferId = await offer(farCoop, farDemand.lineId, farLot, 11800, 30);
+    // Lots are traced by their cooperative and the coordinators of its market only.
+    expect((await system.ok(TRACE, { id: lotA }, { token: coopA })).traceLot.stockLot.id).toBe(lotA);
+    expect((await system.ok(TRACE, { id: lotA }, { token: coordinator })).traceLot.stockLot.id).toBe(lotA);
+    for (const token of [coopB, farCoop, kitchenA, kitchenB]) {
+      expect(errorCode(await system.request(TRACE, { id: lotA }, { token }))).toBe('NOT_FOUND');
+    }
+    expect(errorCode(await system.request(TRACE, { id: farLot }, { token: coordinator }))).toBe('NOT_FOUND');
+    // The audit trail of another market is not the Kota Blitar coordinator's to read.
+    expect(errorCode(await system.request(AUDIT, { id: farOfferId }, { token: coordinator }))).toBe(
+      'FORBIDDEN',
+    );
+    expect(errorCode(await system.request(AUDIT, { id: offerA }, { token: farKitchen }))).toBe('FORBIDDEN');
 
     // Orders: evaluate all three and check who lists which.
     for (const [demand, token] of [
@@ -756,15 +783,16 @@ describe('sealed bids and scoping', () => {
     );
     expect(errorCode(late)).toBe('CONFLICT');
 
-    // Once awarded, still nothing moves it.
+    // Once awarded, nothing the kitchen or cooperatives do moves it. (Only the coordinator may
+    // withdraw an awarded demand: see after-the-award.e2e-spec.ts.)
     const done = await settled(demand.id, kitchenA);
     expect(done.status).toBe('AWARDED');
     expect(done.lines[0].awards.map((award: { offer: Node }) => award.offer.id)).toEqual([again]);
     expect(done.lines[0].evaluations).toHaveLength(2);
     for (const [query, variables, token] of [
       [CANCEL, { id: demand.id }, kitchenA],
-      [CANCEL, { id: demand.id }, coordinator],
       [CLOSE, { id: demand.id }, kitchenA],
+      [CLOSE, { id: demand.id }, coordinator],
       [WITHDRAW, { id: again }, coopA],
       [WITHDRAW, { id: stale }, coopB],
     ] as const) {
@@ -810,13 +838,13 @@ describe('sealed bids and scoping', () => {
   });
 
   it('lets a kitchen cancel an open demand: its offers become NOT_AWARDED and the worker leaves it alone', async () => {
-    // Bidding would close in 3 s: the close job fires after the cancel and must change nothing.
-    const closesAt = Date.now() + 3000;
+    // Bidding would close in 5 s: the close job fires after the cancel and must change nothing.
+    const closesAt = Date.now() + 5000;
     const demand = await postDemand(kitchenA, {
       commodityCode: 'CABBAGE',
       quantity: 20,
       maxUnitPrice: 15000,
-      closesInSeconds: 3,
+      closesInSeconds: 5,
     });
     const lotA = await addLot(coopA, 25, 'A', 'CABBAGE');
     const lotB = await addLot(coopB, 25, 'B', 'CABBAGE');

@@ -149,9 +149,10 @@ describe('sealed bids while bidding closes and before evaluation (no worker)', (
   });
 
   it('past biddingClosesAt with no close job run yet: offers can be neither made nor withdrawn', async () => {
-    const demand = await postDemand(2, 'GARLIC');
+    const closesAt = Date.now() + 4000;
+    const demand = await postDemand(4, 'GARLIC');
     const a = await offer(coopA, demand.lineId, 'GARLIC', 35000);
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, closesAt + 500 - Date.now())));
 
     // The clock closed bidding even though nothing has run: the status still says OPEN.
     const seen = (await system.ok(DEMAND_VIEW, { id: demand.id }, { token: kitchen })).demand;

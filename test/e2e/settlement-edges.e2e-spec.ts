@@ -351,7 +351,10 @@ describe('settlement edges, with the worker running', () => {
         k,
         {
           orderId: orderA.id,
-          lines: [{ ...fullRice, acceptedQuantity: 90, rejectedQuantity: 5, rejectionReason: 'basah' }, fullEgg],
+          lines: [
+            { ...fullRice, acceptedQuantity: 90, rejectedQuantity: 5, rejectionReason: 'basah' },
+            fullEgg,
+          ],
         },
         'BAD_USER_INPUT',
       ],
@@ -360,7 +363,10 @@ describe('settlement edges, with the worker running', () => {
         k,
         {
           orderId: orderA.id,
-          lines: [fullRice, { ...fullEgg, acceptedQuantity: 20.5, rejectedQuantity: 1, rejectionReason: 'retak' }],
+          lines: [
+            fullRice,
+            { ...fullEgg, acceptedQuantity: 20.5, rejectedQuantity: 1, rejectionReason: 'retak' },
+          ],
         },
         'BAD_USER_INPUT',
       ],
@@ -375,7 +381,10 @@ describe('settlement edges, with the worker running', () => {
         k,
         {
           orderId: orderA.id,
-          lines: [{ ...fullRice, acceptedQuantity: 90, rejectedQuantity: 10, rejectionReason: '   ' }, fullEgg],
+          lines: [
+            { ...fullRice, acceptedQuantity: 90, rejectedQuantity: 10, rejectionReason: '   ' },
+            fullEgg,
+          ],
         },
         'BAD_USER_INPUT',
       ],
@@ -471,18 +480,33 @@ describe('settlement edges, with the worker running', () => {
     const retender = retenders[0];
     expect(retender.id).toBe(shortfall.retender_demand_id);
     expect(retender.status).toBe('OPEN');
-    expect(retender.lines).toEqual([
-      { id: expect.any(String), quantity: 8, commodity: { code: 'SPINACH' } },
-    ]);
+    expect(retender.lines).toEqual([{ id: expect.any(String), quantity: 8, commodity: { code: 'SPINACH' } }]);
     const viaDemand = await market.ok(k, DEMAND, { id: retender.id });
     expect(viaDemand.demand.replaces).toEqual({ id: demand.id });
 
-    // Other cooperatives of the market can offer on it.
-    const lines = await market.ok(bystander, OPEN_LINES, { code: 'SPINACH' });
-    const seen = lines.openDemandLines.edges.find(
+    // Other cooperatives of the market see it and can offer on it. The demand it replaces is
+    // not theirs to see (they never offered on it): `replaces` is null for them, not an error.
+    const lines = await market.request(
+      bystander,
+      `{ openDemandLines(commodityCode: "SPINACH", first: 200) { edges { node {
+        id quantity demand { id replaces { id } } } } } }`,
+    );
+    expect(lines.errors).toBeUndefined();
+    const seen = lines.data!.openDemandLines.edges.find(
       (edge: { node: { id: string } }) => edge.node.id === retender.lines[0].id,
     );
-    expect(seen?.node).toMatchObject({ quantity: 8, demand: { id: retender.id } });
+    expect(seen?.node).toEqual({
+      id: retender.lines[0].id,
+      quantity: 8,
+      demand: { id: retender.id, replaces: null },
+    });
+    const failed = await market.request(
+      supplier,
+      `query($id: ID!) { demand(id: $id) { id replaces { id } } }`,
+      { id: retender.id },
+    );
+    expect(failed.errors).toBeUndefined();
+    expect(failed.data!.demand).toEqual({ id: retender.id, replaces: { id: demand.id } });
     const bystanderLot = await market.lot(bystander, { commodityCode: 'SPINACH', quantity: 10 });
     await market.offer(bystander, retender.lines[0].id, bystanderLot, 8, 12500);
   });
@@ -497,7 +521,7 @@ describe('settlement edges, with the worker running', () => {
       quantity: 25,
       unitPrice: 38000,
       deliveryDate: daysFromNow(1),
-      biddingClosesAt: secondsFromNow(3),
+      biddingClosesAt: secondsFromNow(30),
       deliverBy: secondsFromNow(3600),
     });
     const received = await market.receive(k, {
@@ -517,7 +541,8 @@ describe('settlement edges, with the worker running', () => {
     const alert = await eventually(async () => {
       const data = await market.ok(COORDINATOR, ALERTS, { region: CITY });
       return data.alerts.find(
-        (a: { kind: string; entityId: string }) => a.kind === 'SHORTFALL_UNCOVERED' && a.entityId === demand.id,
+        (a: { kind: string; entityId: string }) =>
+          a.kind === 'SHORTFALL_UNCOVERED' && a.entityId === demand.id,
       );
     });
     expect(alert.regionCode).toBe(CITY);
@@ -546,8 +571,8 @@ describe('settlement edges, with the worker running', () => {
       quantity: 50,
       unitPrice: 10000,
       deliveryDate,
-      biddingClosesAt: secondsFromNow(4),
-      deliverBy: secondsFromNow(7),
+      biddingClosesAt: secondsFromNow(5),
+      deliverBy: secondsFromNow(8),
     });
     expect(order.late).toBeNull();
     await sleepUntil(order.deliverBy);
@@ -608,7 +633,9 @@ describe('settlement edges, with the worker running', () => {
     const order = await market.onlyOrder(decliner);
     expect((await market.ok(decliner, DECLINE, { id: order.id })).declineOrder.status).toBe('DECLINED');
 
-    const reaward = await eventually(async () => (await market.orders(runnerUp)).find((o) => o.status === 'CONFIRMED'));
+    const reaward = await eventually(async () =>
+      (await market.orders(runnerUp)).find((o) => o.status === 'CONFIRMED'),
+    );
     expect(reaward.lines[0]).toMatchObject({ quantity: 60, unitPrice: 11000 });
     const shortfall = await market.resolvedShortfall(order.id);
     expect(await market.reawardOrders(shortfall.id)).toBe(1);
@@ -632,7 +659,10 @@ describe('settlement edges, with the worker running', () => {
     const k = kitchen('tanjungsari');
     const coop = cooperative('gedog');
     const stranger = cooperative('sananwetan');
-    const consignors = await market.ok(coop, `{ organizations(kind: CONSIGNOR, first: 50) { edges { node { id name } } } }`);
+    const consignors = await market.ok(
+      coop,
+      `{ organizations(kind: CONSIGNOR, first: 50) { edges { node { id name } } } }`,
+    );
     const tempe = consignors.organizations.edges.find((e: { node: { name: string } }) =>
       e.node.name.includes('Tempe'),
     ).node as { id: string; name: string };
@@ -658,7 +688,10 @@ describe('settlement edges, with the worker running', () => {
     const returned = await market.ok(coop, RETURN_STOCK, { id: unsold, note: 'Tidak laku / unsold' });
     expect(returned.returnConsignmentStock).toMatchObject({ id: unsold, source: 'CONSIGNMENT' });
     expect(Number.isNaN(Date.parse(returned.returnConsignmentStock.returnedAt))).toBe(false);
-    const lots = await market.ok(coop, `{ myStockLots(commodityCode: "TEMPEH") { edges { node { id returnedAt } } } }`);
+    const lots = await market.ok(
+      coop,
+      `{ myStockLots(commodityCode: "TEMPEH") { edges { node { id returnedAt } } } }`,
+    );
     const lotView = lots.myStockLots.edges.find((e: { node: { id: string } }) => e.node.id === unsold).node;
     expect(lotView.returnedAt).toBe(returned.returnConsignmentStock.returnedAt);
     expect(await market.myOfferStatus(coop, standing)).toBe('WITHDRAWN');
@@ -673,9 +706,9 @@ describe('settlement edges, with the worker running', () => {
       'CONFLICT',
     );
     const strangersLot = await market.lot(stranger, consigned(20, 6000));
-    expect(errorCode(await market.request(coop, RETURN_STOCK, { id: strangersLot, note: 'bukan milik' }))).toBe(
-      'NOT_FOUND',
-    );
+    expect(
+      errorCode(await market.request(coop, RETURN_STOCK, { id: strangersLot, note: 'bukan milik' })),
+    ).toBe('NOT_FOUND');
     expect(errorCode(await market.request(k, RETURN_STOCK, { id: unsold, note: 'dapur' }))).toBe('FORBIDDEN');
 
     // 2. A consigned delivery, partly rejected: sold, owed and the margin in exact rupiah.
@@ -717,13 +750,20 @@ describe('settlement edges, with the worker running', () => {
     ]);
     expect(revenue - owed).toBe(245365);
 
-    const payables = await market.ok(coop, `{ consignmentPayables(status: OPEN) { edges { node { id amount } } } }`);
-    expect(payables.consignmentPayables.edges.map((e: { node: { amount: number } }) => e.node.amount)).toEqual([
-      owed,
-    ]);
-    await market.ok(coop, `mutation($ids: [ID!]!) { settleConsignment(payableIds: $ids, reference: "KAS-12") { id } }`, {
-      ids: [payables.consignmentPayables.edges[0].node.id],
-    });
+    const payables = await market.ok(
+      coop,
+      `{ consignmentPayables(status: OPEN) { edges { node { id amount } } } }`,
+    );
+    expect(
+      payables.consignmentPayables.edges.map((e: { node: { amount: number } }) => e.node.amount),
+    ).toEqual([owed]);
+    await market.ok(
+      coop,
+      `mutation($ids: [ID!]!) { settleConsignment(payableIds: $ids, reference: "KAS-12") { id } }`,
+      {
+        ids: [payables.consignmentPayables.edges[0].node.id],
+      },
+    );
     const after = await market.ok(coop, STATEMENTS);
     expect(after.consignorStatements).toEqual([
       { consignor: { id: tempe.id, name: tempe.name }, soldQuantity: 77.5, owed: 0, paid: owed },
@@ -848,9 +888,10 @@ describe('settlement edges, with the worker running', () => {
     expect(errorCode(zeroLiteral)).toBe('BAD_USER_INPUT');
 
     expect(await market.invoiceOf(k, order.id)).toMatchObject({ paid: 0, status: 'ISSUED' });
-    const [payments] = await market.sql<{ n: string }>('select count(*) as n from payment where invoice_id = $1', [
-      invoice.id,
-    ]);
+    const [payments] = await market.sql<{ n: string }>(
+      'select count(*) as n from payment where invoice_id = $1',
+      [invoice.id],
+    );
     expect(payments!.n).toBe('0');
     const paid = await market.ok(k, PAY, { id: invoice.id, amount: 350000, ref: 'TRF-OK' });
     expect(paid.recordPayment).toEqual({ id: invoice.id, paid: 350000, status: 'PAID' });
@@ -913,9 +954,10 @@ describe('settlement edges, with the worker stopped (jobs run by hand)', () => {
     await market.offer(decliner, demand.lines[0]!.id, declinerLot, 100, 5000);
     await market.offer(runnerUp, demand.lines[0]!.id, runnerUpLot, 100, 7000);
     expect((await market.ok(k, CLOSE, { id: demand.id })).closeBidding.status).toBe('EVALUATING');
-    const [batch] = await market.sql<{ batch_id: string }>('select batch_id from demand_request where id = $1', [
-      demand.id,
-    ]);
+    const [batch] = await market.sql<{ batch_id: string }>(
+      'select batch_id from demand_request where id = $1',
+      [demand.id],
+    );
     await system.api.get(MarketEvaluationService).evaluateBatch(batch!.batch_id);
     expect(await market.demandStatus(k, demand.id)).toBe('AWARDED');
 

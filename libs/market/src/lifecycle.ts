@@ -6,9 +6,10 @@ export const demandLifecycle = new StateMachine<DemandStatus>(
   {
     OPEN: ['EVALUATING', 'CANCELLED'],
     EVALUATING: ['AWARDED', 'PARTIALLY_AWARDED', 'UNFILLED'],
-    AWARDED: [],
-    PARTIALLY_AWARDED: [],
-    UNFILLED: [],
+    // A coordinator may withdraw a demand after the award (its open orders are cancelled).
+    AWARDED: ['CANCELLED'],
+    PARTIALLY_AWARDED: ['CANCELLED'],
+    UNFILLED: ['CANCELLED'],
     CANCELLED: [],
   },
 );

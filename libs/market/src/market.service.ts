@@ -8,6 +8,7 @@ import { quantityToMilli } from '../../core/src/quantity.js';
 import { marketCodeOf } from '../../core/src/region-code.js';
 import { addDays, instantToLocalDate, localTimeToInstant, requireLocalDate } from '../../core/src/time.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
+import { OrdersService } from '../../orders/src/orders.service.js';
 import { normaliseWeights } from '../../catalog/src/weights.js';
 import { appendAudit, returnedRows } from '../../database/src/audit.js';
 import { CommodityEntity } from '../../database/src/entities/catalog.entity.js';
@@ -49,6 +50,7 @@ export class MarketService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
+    private readonly orders: OrdersService,
   ) {}
 
   // ---------------------------------------------------------------- stock lots
@@ -385,16 +387,34 @@ export class MarketService {
     return this.dataSource.getRepository(DemandLineEntity).findBy({ id: In([...ids]) });
   }
 
+  /**
+   * The kitchen cancels its demand while bidding is open. A coordinator may also withdraw a
+   * demand after the award: its orders not yet received are CANCELLED and their stock is freed.
+   */
   async cancelDemand(actor: Actor | null, id: string): Promise<DemandRequestEntity> {
     const signedIn = requireRole(actor, 'KITCHEN_MANAGER', 'CITY_COORDINATOR', 'ADMIN');
     return this.dataSource.transaction(async (tx) => {
       const demand = await this.lockDemand(tx, signedIn, id);
       demandLifecycle.assertMove(demand.status, 'CANCELLED');
+      const byCoordinator = coordinates(signedIn, demand.marketCode);
+      if (demand.status === 'OPEN' && demand.biddingClosesAt.getTime() <= Date.now() && !byCoordinator) {
+        throw DomainError.conflict(
+          'Bidding has closed and the offers are being evaluated; ask the city coordinator to withdraw the demand',
+          'Penawaran sudah ditutup dan sedang dievaluasi; minta koordinator kota untuk menarik permintaan',
+        );
+      }
+      if (demand.status !== 'OPEN' && !byCoordinator) {
+        throw DomainError.conflict(
+          `The demand is ${demand.status}: only the city coordinator can withdraw it now`,
+          `Permintaan berstatus ${demand.status}: kini hanya koordinator kota yang dapat menariknya`,
+        );
+      }
       await tx.update(DemandRequestEntity, { id }, { status: 'CANCELLED' });
       const offers = await tx.findBy(OfferEntity, { demandId: id, status: 'SUBMITTED' });
       if (offers.length > 0) {
         await tx.update(OfferEntity, { id: In(offers.map((offer) => offer.id)) }, { status: 'NOT_AWARDED' });
       }
+      const cancelledOrders = await this.orders.cancelOrdersOfDemand(tx, id, signedIn.userId);
       await appendAudit(
         tx,
         {
@@ -404,7 +424,7 @@ export class MarketService {
           entityId: id,
           regionCode: demand.marketCode,
           before: { status: demand.status },
-          after: { status: 'CANCELLED' },
+          after: { status: 'CANCELLED', ordersCancelled: cancelledOrders },
         },
         ...offers.map((offer) => ({
           actorUserId: signedIn.userId,

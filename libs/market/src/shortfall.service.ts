@@ -63,6 +63,14 @@ export class ShortfallService {
       }
       const line = await tx.findOneByOrFail(DemandLineEntity, { id: shortfall.demandLineId });
       const demand = await tx.findOneByOrFail(DemandRequestEntity, { id: line.demandId });
+      if (demand.status === 'CANCELLED') {
+        await tx.update(
+          ShortfallEntity,
+          { id: shortfall.id },
+          { status: 'RESOLVED', outcome: 'demand withdrawn' },
+        );
+        return { shortfallId, resolved: true, reawardedMilli: 0, retenderDemandId: null, alerted: false };
+      }
       const timeLeft = demand.deliverBy.getTime() - now.getTime();
       let reawardedMilli = 0;
       if (timeLeft > 0) reawardedMilli = await this.reawardFromStandingOffers(tx, shortfall, line, demand);

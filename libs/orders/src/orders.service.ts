@@ -11,6 +11,7 @@ import {
   type OrderStatus,
 } from '../../database/src/entities/orders.entity.js';
 import { paginate } from '../../database/src/paginate.js';
+import { orderLifecycle } from './order-lifecycle.js';
 import { coordinates, requireActor, type Actor } from '../../identity/src/actor.js';
 
 /** What the award decided for one kitchen x cooperative x demand. */
@@ -100,6 +101,37 @@ export class OrdersService {
       created.push(saved);
     }
     return created;
+  }
+
+  /** The demand was withdrawn: its orders not yet received are cancelled and their stock freed. */
+  async cancelOrdersOfDemand(tx: EntityManager, demandId: string, actorUserId: string): Promise<number> {
+    const orders = await tx
+      .getRepository(PurchaseOrderEntity)
+      .createQueryBuilder('po')
+      .setLock('pessimistic_write')
+      .where('po.demand_id = :demandId', { demandId })
+      .andWhere(`po.status IN ('CONFIRMED', 'DISPATCHED')`)
+      .orderBy('po.id')
+      .getMany();
+    for (const order of orders) {
+      orderLifecycle.assertMove(order.status, 'CANCELLED');
+      await tx.query(
+        `UPDATE stock_lot SET reserved_quantity = stock_lot.reserved_quantity - l.quantity
+           FROM order_line l WHERE l.order_id = $1 AND l.stock_lot_id = stock_lot.id`,
+        [order.id],
+      );
+      await tx.update(PurchaseOrderEntity, { id: order.id }, { status: 'CANCELLED' });
+      await appendAudit(tx, {
+        actorUserId,
+        action: 'order.cancelled',
+        entityType: 'PurchaseOrder',
+        entityId: order.id,
+        regionCode: order.marketCode,
+        before: { status: order.status },
+        after: { status: 'CANCELLED', reason: 'demand withdrawn' },
+      });
+    }
+    return orders.length;
   }
 
   /** PO-3572-20261129-0007: market, delivery date, running number. */

@@ -86,7 +86,14 @@ export class DemandFieldsResolver {
 
   @ResolveField('replaces', () => DemandRequestType, { nullable: true })
   async replaces(@Parent() demand: DemandRequestType, @Context() ctx: GqlContext) {
-    return demand.replacesId ? toDemand(await this.market.demand(ctx.actor, demand.replacesId)) : null;
+    if (!demand.replacesId) return null;
+    try {
+      return toDemand(await this.market.demand(ctx.actor, demand.replacesId));
+    } catch (error) {
+      // A cooperative that never offered on the replaced demand may not see it: null, not an error.
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;
+      throw error;
+    }
   }
 }
 
