@@ -402,8 +402,8 @@ export function formatEngineBench(result: EngineBenchResult): string {
       ms(s.greedyMs.median),
       Object.entries(s.paths)
         .map(([k, v]) => `${k} ${v}`)
-        .join(', ') +
-        (s.fallbackComponents ? ` (${s.fallbackComponents}/${s.components} comps fell back)` : ''),
+        .join(', '),
+      `${s.exactComponents}/${s.repairedComponents}/${s.fallbackComponents}`,
     ]);
   }
   const quality: string[][] = [

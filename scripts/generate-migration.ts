@@ -23,7 +23,8 @@ if (sql.upQueries.length === 0) {
   console.log('The entities and the migrations agree: nothing to generate.');
   process.exit(0);
 }
-const quote = (query: string) => '`' + query.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
+const quote = (query: string) =>
+  '`' + query.replace(/\\/g, '\\\\').replace(/`/g, '\\`').replace(/\$\{/g, '\\${') + '`';
 const timestamp = Date.now();
 const className = `${name}${timestamp}`;
 const up = sql.upQueries.map((q) => `    await queryRunner.query(${quote(q.query)});`).join('\n');

@@ -15,7 +15,9 @@ describe('the public GraphQL contract', () => {
   afterAll(async () => system.stop());
 
   it('is implemented in full, without breaking or dangerous changes', () => {
-    const contract = buildSchema(readFileSync(new URL('../../docs/contract.graphql', import.meta.url), 'utf8'));
+    const contract = buildSchema(
+      readFileSync(new URL('../../docs/contract.graphql', import.meta.url), 'utf8'),
+    );
     const ours = system.api.get(GraphQLSchemaHost).schema;
     const breaking = findBreakingChanges(contract, ours).map((change) => change.description);
     const dangerous = findDangerousChanges(contract, ours).map((change) => change.description);

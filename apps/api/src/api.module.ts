@@ -61,7 +61,14 @@ function bearerToken(req: Request): string | null {
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const domainModules = [IdentityModule, CatalogModule, MarketModule, OrdersModule, MonitoringModule, SettlementModule];
+    const domainModules = [
+      IdentityModule,
+      CatalogModule,
+      MarketModule,
+      OrdersModule,
+      MonitoringModule,
+      SettlementModule,
+    ];
     return {
       module: ApiModule,
       imports: [

@@ -187,6 +187,8 @@ export interface MipOptimum {
   objective: number;
   /** Proven upper bound on the objective (the MIP's dual bound). */
   bound: number;
+  /** Award per arc of the instance (thousandths), rounded. */
+  x: Float64Array;
 }
 
 /**
@@ -205,7 +207,7 @@ export async function solveMipReference(
   const n = instance.arcLine.length;
   const nLots = instance.lotAvailable.length;
   const nLines = instance.lineDemand.length;
-  if (n === 0) return { status: 'Optimal', objective: 0, bound: 0 };
+  if (n === 0) return { status: 'Optimal', objective: 0, bound: 0, x: new Float64Array(0) };
   const kg = (milli: number) => milli / 1000;
   // Columns: x (n), y (n), s (n), c (nLines).
   const numCols = 3 * n + nLines;
@@ -316,10 +318,12 @@ export async function solveMipReference(
       Object.entries(highs.constants.modelStatus).find(([, v]) => v === status)?.[0] ?? String(status);
     const scale = (v: number) => (v / qMax) * 1e6;
     const bound = Number(model.info.get('mip_dual_bound'));
+    const values = model.getSolution().colValue;
     return {
       status: name === 'optimal' ? 'Optimal' : name,
       objective: scale(model.getObjectiveValue()),
       bound: scale(bound),
+      x: Float64Array.from({ length: n }, (_, a) => Math.round(values[a] * 1000)),
     };
   } finally {
     model.dispose();
