@@ -250,16 +250,22 @@ export class MarketEvaluationService {
         (reservedByLot.get(allocation.stockLotId) ?? 0) + allocation.quantityMilli,
       );
     }
-    for (const [lotId, milli] of [...reservedByLot].sort(([a], [b]) => a.localeCompare(b))) {
-      const rows = returnedRows(
+    const reservations = [...reservedByLot].sort(([a], [b]) => a.localeCompare(b));
+    if (reservations.length > 0) {
+      const reserved = returnedRows<{ id: string }>(
         await tx.query(
-          `UPDATE stock_lot SET reserved_quantity = reserved_quantity + ($2::numeric / 1000)
-          WHERE id = $1 AND reserved_quantity + ($2::numeric / 1000) <= quantity RETURNING id`,
-          [lotId, milli],
+          `UPDATE stock_lot SET reserved_quantity = reserved_quantity + v.milli / 1000
+             FROM unnest($1::uuid[], $2::numeric[]) AS v(id, milli)
+            WHERE stock_lot.id = v.id AND stock_lot.reserved_quantity + v.milli / 1000 <= stock_lot.quantity
+            RETURNING stock_lot.id`,
+          [reservations.map(([id]) => id), reservations.map(([, milli]) => milli)],
         ),
       );
-      if (rows.length === 0)
-        throw new Error(`Stock lot ${lotId} cannot cover ${milli / 1000}: evaluation retried`);
+      if (reserved.length !== reservations.length) {
+        throw new Error(
+          `${reservations.length - reserved.length} stock lot(s) cannot cover their awards: evaluation retried`,
+        );
+      }
     }
 
     // Lines and demand outcomes.

@@ -45,61 +45,88 @@ export class OrdersService {
    * loudly instead of duplicating; the caller guarantees it runs once per batch.
    */
   async createConfirmedOrders(tx: EntityManager, orders: AwardedOrder[]): Promise<PurchaseOrderEntity[]> {
-    const created: PurchaseOrderEntity[] = [];
+    if (orders.length === 0) return [];
+    // Numbers are handed out per market and delivery date, a block at a time; orders, lines and
+    // audit entries go in multi-row inserts, so a day of 77 orders costs a handful of queries.
+    const numbers = new Map<AwardedOrder, string>();
+    const groups = new Map<string, AwardedOrder[]>();
     for (const order of orders) {
-      const number = await this.nextOrderNumber(tx, order.marketCode, order.deliveryDate);
-      const total = order.lines.reduce(
-        (sum, line) => sum + lineAmount(line.unitPrice, line.quantityMilli),
-        0n,
+      const key = `${order.marketCode}|${order.deliveryDate}`;
+      groups.set(key, [...(groups.get(key) ?? []), order]);
+    }
+    for (const group of groups.values()) {
+      const first = group[0]!;
+      const start = await this.reserveOrderNumbers(tx, first.marketCode, first.deliveryDate, group.length);
+      group.forEach((order, index) =>
+        numbers.set(order, formatOrderNumber(order.marketCode, order.deliveryDate, start + index)),
       );
-      const saved = await tx.save(
-        tx.create(PurchaseOrderEntity, {
-          number,
-          demandId: order.demandId,
-          kitchenId: order.kitchenId,
-          cooperativeId: order.cooperativeId,
-          marketCode: order.marketCode,
-          batchId: order.batchId,
-          status: 'CONFIRMED' as OrderStatus,
-          deliveryDate: order.deliveryDate,
-          deliverBy: order.deliverBy,
-          total,
-          shortfallId: order.shortfallId ?? null,
-          dispatchedAt: null,
-          receivedAt: null,
-        }),
-      );
-      await tx.insert(
-        OrderLineEntity,
-        order.lines.map((line) => ({
-          orderId: saved.id,
-          demandLineId: line.demandLineId,
-          offerId: line.offerId,
-          commodityCode: line.commodityCode,
-          stockLotId: line.stockLotId,
-          quantity: line.quantityMilli,
-          unitPrice: line.unitPrice,
-          acceptedQuantity: null,
-          rejectedQuantity: null,
-          rejectionReason: null,
-        })),
-      );
-      await appendAudit(tx, {
+    }
+    const rows = orders.map((order) => ({
+      number: numbers.get(order)!,
+      demandId: order.demandId,
+      kitchenId: order.kitchenId,
+      cooperativeId: order.cooperativeId,
+      marketCode: order.marketCode,
+      batchId: order.batchId,
+      status: 'CONFIRMED' as OrderStatus,
+      deliveryDate: order.deliveryDate,
+      deliverBy: order.deliverBy,
+      total: order.lines.reduce((sum, line) => sum + lineAmount(line.unitPrice, line.quantityMilli), 0n),
+      shortfallId: order.shortfallId ?? null,
+      dispatchedAt: null,
+      receivedAt: null,
+    }));
+    const created: PurchaseOrderEntity[] = [];
+    for (let start = 0; start < rows.length; start += 500) {
+      const chunk = rows.slice(start, start + 500);
+      const result = await tx
+        .createQueryBuilder()
+        .insert()
+        .into(PurchaseOrderEntity)
+        .values(chunk)
+        .returning(['id', 'createdAt'])
+        .execute();
+      chunk.forEach((row, index) => {
+        const generated = result.generatedMaps[index] as { id: string; createdAt: Date };
+        created.push(
+          Object.assign(new PurchaseOrderEntity(), row, { id: generated.id, createdAt: generated.createdAt }),
+        );
+      });
+    }
+    const lines = orders.flatMap((order, index) =>
+      order.lines.map((line) => ({
+        orderId: created[index]!.id,
+        demandLineId: line.demandLineId,
+        offerId: line.offerId,
+        commodityCode: line.commodityCode,
+        stockLotId: line.stockLotId,
+        quantity: line.quantityMilli,
+        unitPrice: line.unitPrice,
+        acceptedQuantity: null,
+        rejectedQuantity: null,
+        rejectionReason: null,
+      })),
+    );
+    for (let start = 0; start < lines.length; start += 1000) {
+      await tx.insert(OrderLineEntity, lines.slice(start, start + 1000));
+    }
+    await appendAudit(
+      tx,
+      ...created.map((order, index) => ({
         actorUserId: null,
         action: 'order.confirmed',
         entityType: 'PurchaseOrder',
-        entityId: saved.id,
+        entityId: order.id,
         regionCode: order.marketCode,
         after: {
           status: 'CONFIRMED',
-          number,
-          total: total.toString(),
-          lines: order.lines.length,
-          shortfallId: order.shortfallId ?? null,
+          number: order.number,
+          total: order.total.toString(),
+          lines: orders[index]!.lines.length,
+          shortfallId: order.shortfallId,
         },
-      });
-      created.push(saved);
-    }
+      })),
+    );
     return created;
   }
 
@@ -134,19 +161,20 @@ export class OrdersService {
     return orders.length;
   }
 
-  /** PO-3572-20261129-0007: market, delivery date, running number. */
-  private async nextOrderNumber(
+  /** Reserves `count` consecutive order numbers for a market and delivery date; returns the first. */
+  private async reserveOrderNumbers(
     tx: EntityManager,
     marketCode: string,
     deliveryDate: string,
-  ): Promise<string> {
+    count: number,
+  ): Promise<number> {
     const [row] = (await tx.query(
-      `INSERT INTO order_number_counter (market_code, delivery_date, last_number) VALUES ($1, $2, 1)
-       ON CONFLICT (market_code, delivery_date) DO UPDATE SET last_number = order_number_counter.last_number + 1
+      `INSERT INTO order_number_counter (market_code, delivery_date, last_number) VALUES ($1, $2, $3)
+       ON CONFLICT (market_code, delivery_date) DO UPDATE SET last_number = order_number_counter.last_number + $3
        RETURNING last_number`,
-      [marketCode, deliveryDate],
+      [marketCode, deliveryDate, count],
     )) as { last_number: number }[];
-    return `PO-${marketCode.replace(/\./g, '')}-${deliveryDate.replace(/-/g, '')}-${String(row!.last_number).padStart(4, '0')}`;
+    return row!.last_number - count + 1;
   }
 
   /** The kitchen's orders, the cooperative's, or the coordinator's region. */
@@ -211,4 +239,9 @@ export class OrdersService {
       .getRepository(OrderLineEntity)
       .find({ where: { demandLineId: In([...lineIds]) }, order: { id: 'ASC' } });
   }
+}
+
+/** PO-3572-20261129-0007: market, delivery date, running number. */
+function formatOrderNumber(marketCode: string, deliveryDate: string, sequence: number): string {
+  return `PO-${marketCode.replace(/\./g, '')}-${deliveryDate.replace(/-/g, '')}-${String(sequence).padStart(4, '0')}`;
 }
