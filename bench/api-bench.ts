@@ -237,7 +237,8 @@ export async function runApiBench(options: {
   const api = await startProcess(root, 'dist/apps/api/src/main.js', env, /API ready/);
   const worker = await startProcess(root, 'dist/apps/worker/src/main.js', env, /worker ready/);
   const client = new Client(`http://127.0.0.1:${port}/graphql`);
-  const db = new pg.Pool({ connectionString: databaseUrl, max: concurrency });
+  // The API's pool and the ceiling's pool together stay under Postgres' 100 connections.
+  const db = new pg.Pool({ connectionString: databaseUrl, max: Math.min(40, concurrency) });
   try {
     const kitchens = await Promise.all(
       WARDS_WITH_KITCHENS.map((ward) => client.login(`sppg.${ward}@pasargizi.test`)),

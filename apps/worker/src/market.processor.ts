@@ -1,4 +1,6 @@
-import { Logger } from '@nestjs/common';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { APP_CONFIG } from '../../../libs/core/src/app-config.module.js';
+import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { MarketEvaluationService } from '../../../libs/market/src/market-evaluation.service.js';
@@ -16,15 +18,21 @@ import {
 
 /** One handler per job name; each calls one service method. Unknown jobs fail loudly. */
 @Processor(MARKET_QUEUE)
-export class MarketProcessor extends WorkerHost {
+export class MarketProcessor extends WorkerHost implements OnApplicationBootstrap {
   private readonly logger = new Logger(MarketProcessor.name);
 
   constructor(
     private readonly market: MarketService,
     private readonly evaluation: MarketEvaluationService,
     private readonly shortfalls: ShortfallService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
+  }
+
+  /** Jobs of different batches run side by side; jobs of one batch serialise on its row lock. */
+  onApplicationBootstrap(): void {
+    this.worker.concurrency = this.config.workerConcurrency;
   }
 
   async process(job: Job): Promise<unknown> {

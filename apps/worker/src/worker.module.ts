@@ -41,7 +41,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         AppConfigModule.forRoot(config),
-        DatabaseModule.forRoot(config, 10),
+        DatabaseModule.forRoot(config, Math.min(10, config.databasePoolSize)),
         BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: MARKET_QUEUE }),
         MarketModule,

@@ -7,7 +7,7 @@ import type {
   SolverReport,
 } from './award.types.js';
 import { solveLexMaxFlow, type FlowProblem, type FlowState, type WorkBudget } from './flow-solver.js';
-import { allocateGreedy, byProcessingOrder, type AllocationDecision } from './greedy-allocation.js';
+import { byProcessingOrder, type AllocationDecision } from './greedy-allocation.js';
 import { compareIds, type RankedOffer } from './scoring.js';
 
 /**
@@ -196,16 +196,9 @@ export function allocateOptimal(
       ? { flow, kind: 'flow' }
       : null;
     if (status !== 'exact') {
-      const greedy = allocateGreedy(
-        view.lines.map((l) => sortedLines[l]),
-        rankedByLine,
-        view.lots.map((k) => sortedLots[k]),
-        rules,
-      );
+      // Greedy v1 on the component is the top-up run from an empty allocation.
       const greedyFlow = new Float64Array(view.n);
-      const localOfOffer = new Map(view.arcs.map((a, i) => [arcOffer[a].offer.id, i]));
-      for (const alloc of greedy.allocations)
-        greedyFlow[localOfOffer.get(alloc.offerId)!] = alloc.quantityMilli;
+      topUp(view, greedyFlow);
       const wholeLine = cheapestWholeLine(view);
       topUp(view, wholeLine);
       const candidates = [
@@ -224,16 +217,11 @@ export function allocateOptimal(
       }
       if (chosen && best !== chosen) report.simpleAllocationWins++;
       chosen = best;
-      if (chosen.kind === 'greedy') {
-        for (const [offerId, decision] of greedy.decisions) decisions.set(offerId, decision);
-      }
     }
     const final = chosen!;
     view.arcs.forEach((a, i) => (finalFlow[a] = final.flow[i]));
-    if (final.kind !== 'greedy') {
-      if (final.kind !== 'flow') banReason.fill(NO_BAN);
-      decideComponent(view, final.flow, status === 'exact', banReason, banProposed, decisions);
-    }
+    if (final.kind !== 'flow') banReason.fill(NO_BAN);
+    decideComponent(view, final.flow, status === 'exact', banReason, banProposed, decisions);
     if (status === 'exact') report.exactComponents++;
     else if (status === 'repaired') report.repairedComponents++;
     else report.fallbackComponents++;

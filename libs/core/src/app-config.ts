@@ -53,6 +53,11 @@ class EnvironmentVariables {
   @Min(1, { message: 'WORKER_CONCURRENCY must be at least 1' })
   @Max(64, { message: 'WORKER_CONCURRENCY must be at most 64' })
   WORKER_CONCURRENCY = 4;
+
+  @IsInt({ message: 'DATABASE_POOL_SIZE must be a whole number' })
+  @Min(1, { message: 'DATABASE_POOL_SIZE must be at least 1' })
+  @Max(500, { message: 'DATABASE_POOL_SIZE must be at most 500' })
+  DATABASE_POOL_SIZE = 20;
 }
 
 export interface AppConfig {
@@ -67,6 +72,8 @@ export interface AppConfig {
   queuePrefix: string;
   outboxPollMs: number;
   workerConcurrency: number;
+  /** Postgres connections of one API process (a worker uses at most 10). */
+  databasePoolSize: number;
 }
 
 export class ConfigError extends Error {
@@ -83,7 +90,7 @@ export const DEVELOPMENT_DEFAULTS = {
   seedPassword: 'pasargizi-demo',
 } as const;
 
-const NUMERIC = ['PORT', 'OUTBOX_POLL_MS', 'WORKER_CONCURRENCY'] as const;
+const NUMERIC = ['PORT', 'OUTBOX_POLL_MS', 'WORKER_CONCURRENCY', 'DATABASE_POOL_SIZE'] as const;
 
 /** Validates the environment into a typed object; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -123,5 +130,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: vars.QUEUE_PREFIX,
     outboxPollMs: vars.OUTBOX_POLL_MS,
     workerConcurrency: vars.WORKER_CONCURRENCY,
+    databasePoolSize: vars.DATABASE_POOL_SIZE,
   };
 }
