@@ -464,3 +464,24 @@ export async function runApiBench(options: {
     worker.child.kill('SIGTERM');
   }
 }
+
+/** The API part as a table, figures rounded for reading (the JSON keeps them exact). */
+export function formatApiBench(result: ApiBenchResult): string {
+  const row = (name: string, figures: LatencyFigures, unit: string) =>
+    `${name.padEnd(34)}${String(figures.requests).padStart(9)}${String(figures.rows).padStart(9)}${figures.rowsPerSecond
+      .toFixed(0)
+      .padStart(
+        12,
+      )} ${unit.padEnd(10)}${figures.p50Ms.toFixed(1).padStart(9)}${figures.p99Ms.toFixed(1).padStart(9)}${String(figures.errors).padStart(8)}`;
+  const day = result.kotaBlitarDay;
+  return [
+    `${'measurement'.padEnd(34)}${'requests'.padStart(9)}${'rows'.padStart(9)}${'throughput'.padStart(12)} ${''.padEnd(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}`,
+    row('submitOffer (HTTP, 1 offer)', result.submitOffer, 'offers/s'),
+    row('submitOffers (HTTP, 20 offers)', result.submitOffersBatch20, 'offers/s'),
+    row('ceiling: INSERT with pg', result.postgresCeiling, 'rows/s'),
+    '',
+    `API / ceiling: submitOffer ${result.apiToCeilingRatio.toFixed(2)}, submitOffers ${result.batchApiToCeilingRatio.toFixed(2)}`,
+    `Kota Blitar day: ${day.demands} demands, ${day.lines} lines, ${day.offers} offers -> ${day.orders} orders; close to all CONFIRMED ${day.closeToAllConfirmedMs} ms`,
+    `Boot: API ${result.bootMs.api} ms, worker ${result.bootMs.worker} ms (process start to ready, loaded machine)`,
+  ].join('\n');
+}

@@ -1,17 +1,22 @@
 /**
  * `npm run bench` (builds, then runs dist/bench/run-bench.js). Flags:
- *   --only engine   run only the engine benchmark (today the only part; API measurements come later)
+ *   --only engine   only the award engine (sizes, quality against the optimum)
+ *   --only api      only the running system: submitOffer / submitOffers over HTTP, the Postgres
+ *                   ceiling, and Kota Blitar's day from close to every order CONFIRMED
  *   --quick         smaller national day (64 markets, 3,750 kitchens) and fewer repetitions
  *   --seed N        seed of the synthetic markets (default 2026)
  * Prints a table and writes bench/results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { formatApiBench, runApiBench, type ApiBenchResult } from './api-bench.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { formatEngineBench, runEngineBench, type EngineBenchResult } from './engine-bench.js';
 
-const PARTS = ['engine'] as const;
+const PARTS = ['engine', 'api'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
@@ -45,7 +50,14 @@ function repoRoot(): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const results: { engine?: EngineBenchResult } = {};
+  const results: { engine?: EngineBenchResult; api?: ApiBenchResult; machine?: Record<string, unknown> } = {
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model,
+      node: process.version,
+      at: new Date().toISOString(),
+    },
+  };
   if (args.only.includes('engine')) {
     results.engine = await runEngineBench({
       quick: args.quick,
@@ -54,6 +66,30 @@ async function main(): Promise<void> {
     });
     console.log(`\nEngine benchmark${args.quick ? ' (--quick)' : ''}\n`);
     console.log(formatEngineBench(results.engine));
+  }
+  if (args.only.includes('api')) {
+    // The same discovery as npm start / npm test: DATABASE_URL, else local, else embedded.
+    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
+    const found = (await services.ensureServices({
+      purpose: 'test',
+      log: (line: string) => console.error(line),
+    })) as {
+      databaseUrl: string;
+      redisUrl: string;
+      stop: () => Promise<void>;
+    };
+    try {
+      results.api = await runApiBench({
+        databaseUrl: found.databaseUrl,
+        redisUrl: found.redisUrl,
+        offers: args.quick ? 1000 : 5000,
+        log: (line) => console.error(line),
+      });
+    } finally {
+      await found.stop();
+    }
+    console.log('\nThrough the API (50 concurrent clients)\n');
+    console.log(formatApiBench(results.api));
   }
   const file = join(repoRoot(), 'bench/results/latest.json');
   mkdirSync(dirname(file), { recursive: true });
