@@ -636,11 +636,18 @@ export class MarketService {
           (line) => [line.id, line],
         ),
       );
+      // FOR SHARE: a close waits for this offer to commit (and then sees it), or this offer
+      // waits for the close and finds bidding closed; an offer is never left behind a close.
+      const demandIds = unique([...lines.values()].map((line) => line.demandId));
       const demands = new Map(
-        (
-          await tx.findBy(DemandRequestEntity, {
-            id: In(unique([...lines.values()].map((line) => line.demandId))),
-          })
+        (demandIds.length === 0
+          ? []
+          : await tx
+              .getRepository(DemandRequestEntity)
+              .createQueryBuilder('demand')
+              .setLock('pessimistic_read')
+              .where('demand.id IN (:...demandIds)', { demandIds })
+              .getMany()
         ).map((d) => [d.id, d]),
       );
       const lots = new Map(
