@@ -464,6 +464,39 @@ describe('jobs and races, with the worker running', () => {
 
   const runsOf = (jobId: string) => completed.filter((job) => job.id === jobId);
 
+  it('offers racing the close of their demand are either evaluated or refused, never left standing', async () => {
+    const demand = await market.postDemand(t.kitchen, daysFromNow(21), [
+      { commodityCode: 'SHALLOT', quantity: 500 },
+    ]);
+    const lots = await Promise.all(Array.from({ length: 12 }, () => market.addLot(t.turi, 'SHALLOT', 50)));
+    const offers = lots.map((lot) =>
+      system.request(
+        SUBMIT,
+        { input: { demandLineId: demand.lines[0]!.id, stockLotId: lot, quantity: 40, unitPrice: 30000 } },
+        { token: t.turi },
+      ),
+    );
+    const close = system.request(CLOSE, { id: demand.id }, { token: t.kitchen });
+    const results = await Promise.all([...offers, close]);
+    expect(results.at(-1)!.errors).toBeUndefined();
+    await eventually(async () => (await market.status(demand.id)) !== 'EVALUATING');
+    const accepted = results.slice(0, -1).filter((r) => !r.errors).length;
+    const refused = results.slice(0, -1).filter((r) => r.errors?.[0]?.extensions?.code === 'CONFLICT').length;
+    expect(accepted + refused).toBe(lots.length);
+    const standing = await market.sql<{ status: string; n: string }>(
+      `SELECT status, count(*) AS n FROM offer WHERE demand_id = $1 GROUP BY status`,
+      [demand.id],
+    );
+    expect(standing.find((row) => row.status === 'SUBMITTED')).toBeUndefined();
+    const total = standing.reduce((sum, row) => sum + Number(row.n), 0);
+    expect(total).toBe(accepted);
+    const evaluated = await market.sql<{ n: string }>(
+      `SELECT count(*) AS n FROM offer_evaluation e JOIN offer o ON o.id = e.offer_id WHERE o.demand_id = $1`,
+      [demand.id],
+    );
+    expect(Number(evaluated[0]!.n)).toBe(accepted);
+  });
+
   it('re-running the evaluate job after the demand is AWARDED changes nothing', async () => {
     const demand = await market.postDemand(t.kitchen, daysFromNow(5), [
       { commodityCode: 'RICE_MEDIUM', quantity: 120 },
