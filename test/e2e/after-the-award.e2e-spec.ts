@@ -383,11 +383,21 @@ describe('after the award: a whole day of delivery, inspection and money', () =>
 
     // 11. The report counts what was received.
     const report = await system.ok(
-      `query($d: Date!) { fulfilmentReport(regionCode: "35.72", from: $d, to: $d) { demandedQuantity receivedQuantity fillRate onTimeRate rejectionRate spend byCooperative { cooperative { name } revenue rejectionRate } } }`,
+      `query($d: Date!) { fulfilmentReport(regionCode: "35.72", from: $d, to: $d) { demandedQuantity awardedQuantity receivedQuantity fillRate onTimeRate rejectionRate spend spendAtReference byCooperative { cooperative { name } revenue rejectionRate } } }`,
       { d: deliveryDate },
       { token: tokens.coordinator },
     );
-    expect(report.fulfilmentReport.receivedQuantity).toBe(290);
+    // 300 kg asked; 310 ordered (Turi's 200 after Sentul declined, Gedog's 100, Bendo's 10
+    // replacing the rejected tofu, not yet delivered); 290 accepted, 10 rejected; both on time.
+    expect(report.fulfilmentReport).toMatchObject({
+      demandedQuantity: 300,
+      awardedQuantity: 310,
+      receivedQuantity: 290,
+      onTimeRate: 1,
+      spend: 200 * 17000 + 90 * 12000 + 10 * 16000,
+      spendAtReference: 200 * 13500 + 100 * 14000,
+    });
+    expect(report.fulfilmentReport.fillRate).toBeCloseTo(290 / 300, 9);
     expect(report.fulfilmentReport.rejectionRate).toBeCloseTo(10 / 300, 6);
     const gedogFigures = report.fulfilmentReport.byCooperative.find((c: { cooperative: { name: string } }) =>
       c.cooperative.name.includes('Gedog'),

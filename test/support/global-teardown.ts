@@ -1,5 +1,5 @@
 /**
- * After the e2e run: drop the per-file databases (pg_e2e_*) that are left, e.g. by a file that
+ * After the e2e run: drop this run's per-file databases (pg_e2e_<db>_*) that are left, e.g. by a file that
  * failed before its afterAll. Imports only packages (see global-setup.ts); global-setup has set
  * DATABASE_URL in this process.
  */
@@ -22,7 +22,7 @@ export default async function globalTeardown(): Promise<void> {
   try {
     const { rows } = await admin.query<{ datname: string }>(
       `SELECT datname FROM pg_database WHERE starts_with(datname, $1) ORDER BY datname`,
-      [E2E_DATABASE_PREFIX],
+      [`${E2E_DATABASE_PREFIX}${decodeURIComponent(new URL(base).pathname.slice(1)) || 'postgres'}_`],
     );
     const inUse: string[] = [];
     for (const { datname } of rows) {

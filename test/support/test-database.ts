@@ -78,7 +78,9 @@ export async function createDatabaseFromTemplate(): Promise<{
 }> {
   const base = baseDatabaseUrl();
   const template = templateDatabaseName(base);
-  const name = `${E2E_DATABASE_PREFIX}${randomBytes(6).toString('hex')}`;
+  // Named after the run's own database, so a teardown of another run on the same server
+  // (another DATABASE_URL) never touches ours.
+  const name = `${E2E_DATABASE_PREFIX}${templateDatabaseName(base).replace(/_template$/, '')}_${randomBytes(6).toString('hex')}`;
   const admin = await connectAdmin(base);
   try {
     for (let attempt = 1; ; attempt++) {
