@@ -191,6 +191,7 @@ function startProcess(
     };
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    if (process.env.BENCH_ECHO) child.stdout!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output.slice(-2000)}`)));
   });
 }

@@ -12,30 +12,23 @@ export interface AuditRecord {
 
 /**
  * Appends to the audit trail inside the caller's transaction: the change and its record commit
- * together. One multi-row INSERT per thousand records, because an award writes thousands.
+ * together. One INSERT … FROM unnest(arrays), because an award writes thousands of entries.
  */
 export async function appendAudit(manager: EntityManager, ...records: AuditRecord[]): Promise<void> {
-  for (let start = 0; start < records.length; start += 1000) {
-    const chunk = records.slice(start, start + 1000);
-    const values: unknown[] = [];
-    const rows = chunk.map((record, index) => {
-      values.push(
-        record.actorUserId,
-        record.action,
-        record.entityType,
-        record.entityId,
-        record.regionCode,
-        record.before ? JSON.stringify(record.before) : null,
-        record.after ? JSON.stringify(record.after) : null,
-      );
-      const p = index * 7;
-      return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}::uuid, $${p + 5}, $${p + 6}::jsonb, $${p + 7}::jsonb)`;
-    });
-    await manager.query(
-      `INSERT INTO audit_entry (actor_user_id, action, entity_type, entity_id, region_code, before, after) VALUES ${rows.join(', ')}`,
-      values,
-    );
-  }
+  if (records.length === 0) return;
+  await manager.query(
+    `INSERT INTO audit_entry (actor_user_id, action, entity_type, entity_id, region_code, before, after)
+     SELECT * FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::uuid[], $5::varchar[], $6::jsonb[], $7::jsonb[])`,
+    [
+      records.map((r) => r.actorUserId),
+      records.map((r) => r.action),
+      records.map((r) => r.entityType),
+      records.map((r) => r.entityId),
+      records.map((r) => r.regionCode),
+      records.map((r) => (r.before ? JSON.stringify(r.before) : null)),
+      records.map((r) => (r.after ? JSON.stringify(r.after) : null)),
+    ],
+  );
 }
 
 /** TypeORM's query() answers UPDATE/DELETE ... RETURNING with [rows, count]; INSERT/SELECT with rows. */

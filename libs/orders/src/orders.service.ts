@@ -4,6 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { DomainError } from '../../core/src/domain-error.js';
 import type { Page, PageRequest } from '../../core/src/pagination.js';
 import { lineAmount } from '../../core/src/rupiah.js';
+import { milliToDecimalText } from '../../core/src/quantity.js';
 import { appendAudit } from '../../database/src/audit.js';
 import {
   OrderLineEntity,
@@ -94,22 +95,21 @@ export class OrdersService {
       });
     }
     const lines = orders.flatMap((order, index) =>
-      order.lines.map((line) => ({
-        orderId: created[index]!.id,
-        demandLineId: line.demandLineId,
-        offerId: line.offerId,
-        commodityCode: line.commodityCode,
-        stockLotId: line.stockLotId,
-        quantity: line.quantityMilli,
-        unitPrice: line.unitPrice,
-        acceptedQuantity: null,
-        rejectedQuantity: null,
-        rejectionReason: null,
-      })),
+      order.lines.map((line) => ({ orderId: created[index]!.id, ...line })),
     );
-    for (let start = 0; start < lines.length; start += 1000) {
-      await tx.insert(OrderLineEntity, lines.slice(start, start + 1000));
-    }
+    await tx.query(
+      `INSERT INTO order_line (order_id, demand_line_id, offer_id, commodity_code, stock_lot_id, quantity, unit_price)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::varchar[], $5::uuid[], $6::numeric[], $7::bigint[])`,
+      [
+        lines.map((l) => l.orderId),
+        lines.map((l) => l.demandLineId),
+        lines.map((l) => l.offerId),
+        lines.map((l) => l.commodityCode),
+        lines.map((l) => l.stockLotId),
+        lines.map((l) => milliToDecimalText(l.quantityMilli)),
+        lines.map((l) => l.unitPrice.toString()),
+      ],
+    );
     await appendAudit(
       tx,
       ...created.map((order, index) => ({
