@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { DomainError } from '../../core/src/domain-error.js';
-import { gradeAtLeast, QUALITY_GRADES } from '../../core/src/grade.js';
+import { gradeAtLeast, QUALITY_GRADES, type QualityGrade } from '../../core/src/grade.js';
 import type { Page, PageRequest } from '../../core/src/pagination.js';
-import { quantityToMilli } from '../../core/src/quantity.js';
+import { milliToDecimalText, quantityToMilli } from '../../core/src/quantity.js';
 import { marketCodeOf } from '../../core/src/region-code.js';
 import { addDays, instantToLocalDate, localTimeToInstant, requireLocalDate } from '../../core/src/time.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
@@ -631,24 +631,47 @@ export class MarketService {
           'Koperasi Anda sedang ditangguhkan dan tidak dapat menawar',
         );
       }
-      const lines = new Map(
-        (await tx.findBy(DemandLineEntity, { id: In(unique(parsed.map((p) => p.demandLineId))) })).map(
-          (line) => [line.id, line],
-        ),
+      // Lines with their demand in one statement. FOR SHARE: a close waits for this offer to
+      // commit (and then sees it), or this offer waits for the close and finds bidding closed;
+      // an offer is never left behind a close.
+      const lineRows: {
+        id: string;
+        demand_id: string;
+        commodity_code: string;
+        max_unit_price: string | null;
+        min_grade: QualityGrade | null;
+        status: DemandStatus;
+        bidding_closes_at: Date;
+        market_code: string;
+      }[] = await tx.query(
+        `SELECT l.id, l.demand_id, l.commodity_code, l.max_unit_price::text, l.min_grade,
+                d.status, d.bidding_closes_at, d.market_code
+           FROM demand_line l JOIN demand_request d ON d.id = l.demand_id
+          WHERE l.id = ANY($1::uuid[]) ORDER BY d.id FOR SHARE OF d`,
+        [unique(parsed.map((p) => p.demandLineId))],
       );
-      // FOR SHARE: a close waits for this offer to commit (and then sees it), or this offer
-      // waits for the close and finds bidding closed; an offer is never left behind a close.
-      const demandIds = unique([...lines.values()].map((line) => line.demandId));
+      const lines = new Map(
+        lineRows.map((row) => [
+          row.id,
+          {
+            id: row.id,
+            demandId: row.demand_id,
+            commodityCode: row.commodity_code,
+            maxUnitPrice: row.max_unit_price === null ? null : BigInt(row.max_unit_price),
+            minGrade: row.min_grade,
+          },
+        ]),
+      );
       const demands = new Map(
-        (demandIds.length === 0
-          ? []
-          : await tx
-              .getRepository(DemandRequestEntity)
-              .createQueryBuilder('demand')
-              .setLock('pessimistic_read')
-              .where('demand.id IN (:...demandIds)', { demandIds })
-              .getMany()
-        ).map((d) => [d.id, d]),
+        lineRows.map((row) => [
+          row.demand_id,
+          {
+            id: row.demand_id,
+            status: row.status,
+            biddingClosesAt: row.bidding_closes_at,
+            marketCode: row.market_code,
+          },
+        ]),
       );
       const lots = new Map(
         (await tx.findBy(StockLotEntity, { id: In(unique(parsed.map((p) => p.stockLotId))) })).map((lot) => [
@@ -752,20 +775,34 @@ export class MarketService {
           status: 'SUBMITTED' as OfferStatus,
         };
       });
-      // One multi-row INSERT: a batch of 20 offers costs one round trip, not twenty.
-      let saved: OfferEntity[];
+      // The offers and their audit entries in one statement: a batch of 20 costs one round trip.
+      let inserted: { id: string; created_at: Date; demand_line_id: string; stock_lot_id: string }[];
       try {
-        const result = await tx
-          .createQueryBuilder()
-          .insert()
-          .into(OfferEntity)
-          .values(rows)
-          .returning(['id', 'createdAt'])
-          .execute();
-        saved = rows.map((row, index) => {
-          const generated = result.generatedMaps[index] as { id: string; createdAt: Date };
-          return Object.assign(new OfferEntity(), row, { id: generated.id, createdAt: generated.createdAt });
-        });
+        inserted = await tx.query(
+          `WITH inserted AS (
+             INSERT INTO offer (demand_line_id, demand_id, cooperative_id, stock_lot_id, quantity, unit_price, grade, status)
+             SELECT l, d, $3::uuid, s, q, p, g, 'SUBMITTED'
+               FROM unnest($1::uuid[], $2::uuid[], $4::uuid[], $5::numeric[], $6::bigint[], $7::varchar[]) AS v(l, d, s, q, p, g)
+             RETURNING id, created_at, demand_line_id, stock_lot_id, quantity
+           ), audited AS (
+             INSERT INTO audit_entry (actor_user_id, action, entity_type, entity_id, region_code, after)
+             SELECT $8::uuid, 'offer.submitted', 'Offer', id, $9,
+                    jsonb_build_object('status', 'SUBMITTED', 'quantity', quantity, 'demandLineId', demand_line_id)
+               FROM inserted
+           )
+           SELECT id, created_at, demand_line_id, stock_lot_id FROM inserted`,
+          [
+            rows.map((row) => row.demandLineId),
+            rows.map((row) => row.demandId),
+            cooperativeId,
+            rows.map((row) => row.stockLotId),
+            rows.map((row) => milliToDecimalText(row.quantity)),
+            rows.map((row) => row.unitPrice.toString()),
+            rows.map((row) => row.grade),
+            operator.userId,
+            cooperative.regionCode,
+          ],
+        );
       } catch (error) {
         if (isUniqueViolation(error)) {
           throw DomainError.conflict(
@@ -775,17 +812,12 @@ export class MarketService {
         }
         throw error;
       }
-      await appendAudit(
-        tx,
-        ...saved.map((offer) => ({
-          actorUserId: operator.userId,
-          action: 'offer.submitted',
-          entityType: 'Offer',
-          entityId: offer.id,
-          regionCode: cooperative.regionCode,
-          after: { status: 'SUBMITTED', quantity: offer.quantity / 1000, demandLineId: offer.demandLineId },
-        })),
-      );
+      // (line, lot) is unique within one call, so it finds each row's generated id.
+      const generated = new Map(inserted.map((row) => [`${row.demand_line_id}/${row.stock_lot_id}`, row]));
+      const saved = rows.map((row) => {
+        const created = generated.get(`${row.demandLineId}/${row.stockLotId}`)!;
+        return Object.assign(new OfferEntity(), row, { id: created.id, createdAt: created.created_at });
+      });
       return saved;
     });
   }
