@@ -271,3 +271,82 @@ describe('a procurement day in Kota Blitar', () => {
     expect(errorCode(different)).toBe('CONFLICT');
   });
 });
+
+describe('quantities in the units people count in', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await TestSystem.start({ worker: false });
+  });
+  afterAll(async () => system.stop());
+
+  it('lists each commodity’s units and converts karung, peti and butir exactly to base units', async () => {
+    const [kitchen, cooperative] = await Promise.all([
+      system.login('sppg.rembang@pasargizi.test'),
+      system.login('kkmp.rembang@pasargizi.test'),
+    ]);
+    const catalog = await system.ok(
+      `{ commodities { code baseUnit units { code toBase } } }`,
+      {},
+      { token: kitchen },
+    );
+    const egg = catalog.commodities.find((c: { code: string }) => c.code === 'EGG');
+    expect(egg.units).toEqual(
+      expect.arrayContaining([
+        { code: 'butir', toBase: 0.0625 },
+        { code: 'peti', toBase: 15 },
+      ]),
+    );
+
+    const demand = (
+      await system.ok(
+        POST_DEMAND,
+        {
+          input: {
+            deliveryDate: daysFromNow(5),
+            biddingClosesAt: secondsFromNow(600),
+            lines: [
+              { commodityCode: 'RICE_MEDIUM', quantity: 14, unit: 'karung-25' },
+              { commodityCode: 'EGG', quantity: 2400, unit: 'butir' },
+            ],
+          },
+        },
+        { token: kitchen },
+      )
+    ).postDemand;
+    expect(demand.lines.map((l: { quantity: number }) => l.quantity)).toEqual([350, 150]);
+
+    const lot = await system.ok(
+      ADD_LOT,
+      { input: { commodityCode: 'EGG', quantity: 12, unit: 'peti', grade: 'A', source: 'OWN' } },
+      { token: cooperative },
+    );
+    expect(lot.addStockLot.availableQuantity).toBe(180);
+    const offer = await system.ok(
+      `mutation($input: OfferInput!) { submitOffer(input: $input) { quantity } }`,
+      {
+        input: {
+          demandLineId: demand.lines[1].id,
+          stockLotId: lot.addStockLot.id,
+          quantity: 160,
+          unit: 'butir',
+          unitPrice: 29000,
+        },
+      },
+      { token: cooperative },
+    );
+    expect(offer.submitOffer.quantity).toBe(10);
+
+    const inexact = await system.request(
+      ADD_LOT,
+      { input: { commodityCode: 'EGG', quantity: 3, unit: 'butir', grade: 'A', source: 'OWN' } },
+      { token: cooperative },
+    );
+    expect(errorCode(inexact)).toBe('BAD_USER_INPUT');
+    const unknown = await system.request(
+      ADD_LOT,
+      { input: { commodityCode: 'EGG', quantity: 3, unit: 'ton', grade: 'A', source: 'OWN' } },
+      { token: cooperative },
+    );
+    expect(errorCode(unknown)).toBe('BAD_USER_INPUT');
+  });
+});

@@ -24,7 +24,11 @@ import { idempotencyPlugin, localisedErrorsPlugin } from './graphql/idempotency.
 import { createLoaders } from './graphql/loaders.js';
 import { queryLimitsRule } from './graphql/query-limits.rule.js';
 import { DateTimeScalar } from './graphql/scalars.js';
-import { CatalogResolver, CommodityMinimumResolver } from './resolvers/catalog.resolver.js';
+import {
+  CatalogResolver,
+  CommodityFieldsResolver,
+  CommodityMinimumResolver,
+} from './resolvers/catalog.resolver.js';
 import { HealthController } from './health.controller.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import {
@@ -126,6 +130,7 @@ export class ApiModule {
         IdentityResolver,
         CatalogResolver,
         CommodityMinimumResolver,
+        CommodityFieldsResolver,
         MarketResolver,
         StockLotFieldsResolver,
         DemandFieldsResolver,

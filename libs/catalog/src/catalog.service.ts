@@ -14,6 +14,7 @@ import {
 } from '../../database/src/entities/catalog.entity.js';
 import { RegionEntity } from '../../database/src/entities/identity.entity.js';
 import { normaliseWeights, DEFAULT_WEIGHTS, type Weights } from './weights.js';
+import type { UnitDefinition } from './unit-conversion.js';
 import { quantityToMilli } from '../../core/src/quantity.js';
 
 export const DEFAULT_MAX_SUPPLIERS_PER_LINE = 3;
@@ -44,8 +45,30 @@ export class CatalogService {
     return this.dataSource.getRepository(CommodityEntity).findBy({ code: In([...codes]) });
   }
 
-  async unitsOf(commodityCode: string): Promise<CommodityUnitEntity[]> {
-    return this.dataSource.getRepository(CommodityUnitEntity).findBy({ commodityCode });
+  async unitsByCommodityCodes(codes: readonly string[]): Promise<CommodityUnitEntity[]> {
+    return this.dataSource
+      .getRepository(CommodityUnitEntity)
+      .find({ where: { commodityCode: In([...codes]) }, order: { commodityCode: 'ASC', code: 'ASC' } });
+  }
+
+  /** Base unit and counted units of each commodity, for converting quantities people type. */
+  async unitCatalog(
+    codes: readonly string[],
+  ): Promise<Map<string, { baseUnit: string; units: UnitDefinition[] }>> {
+    const unique = [...new Set(codes)];
+    const [commodities, units] = await Promise.all([
+      this.commoditiesByCodes(unique),
+      this.unitsByCommodityCodes(unique),
+    ]);
+    return new Map(
+      commodities.map((commodity) => [
+        commodity.code,
+        {
+          baseUnit: commodity.baseUnit,
+          units: units.filter((unit) => unit.commodityCode === commodity.code),
+        },
+      ]),
+    );
   }
 
   async region(code: string): Promise<RegionEntity | null> {

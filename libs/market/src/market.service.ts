@@ -10,6 +10,7 @@ import { addDays, instantToLocalDate, localTimeToInstant, requireLocalDate } fro
 import { CatalogService } from '../../catalog/src/catalog.service.js';
 import { OrdersService } from '../../orders/src/orders.service.js';
 import { normaliseWeights } from '../../catalog/src/weights.js';
+import { quantityInBaseMilli, type UnitDefinition } from '../../catalog/src/unit-conversion.js';
 import { appendAudit, returnedRows } from '../../database/src/audit.js';
 import { CommodityEntity } from '../../database/src/entities/catalog.entity.js';
 import { OrganizationEntity } from '../../database/src/entities/identity.entity.js';
@@ -60,7 +61,8 @@ export class MarketService {
     const cooperativeId = requireOrganization(operator);
     const cooperative = await this.organization(cooperativeId);
     const commodity = await this.requireCommodity(input.commodityCode);
-    const quantity = quantityToMilli(input.quantity);
+    const units = (await this.catalog.unitCatalog([commodity.code])).get(commodity.code)!;
+    const quantity = quantityInBaseMilli(input.quantity, input.unit, units.baseUnit, units.units);
     if (!QUALITY_GRADES.includes(input.grade)) {
       throw DomainError.badInput('grade must be A, B or C', 'grade harus A, B, atau C', { field: 'grade' });
     }
@@ -263,7 +265,7 @@ export class MarketService {
       : (await this.catalog.policyOf(marketCode)).defaultWeights;
 
     const codes = [...new Set(input.lines.map((line) => line.commodityCode))];
-    const known = new Set((await this.catalog.commoditiesByCodes(codes)).map((commodity) => commodity.code));
+    const known = await this.catalog.unitCatalog(codes);
     const seen = new Set<string>();
     const lines = input.lines.map((line, index) => {
       if (!known.has(line.commodityCode)) {
@@ -291,7 +293,13 @@ export class MarketService {
       return {
         lineNo: index + 1,
         commodityCode: line.commodityCode,
-        quantity: quantityToMilli(line.quantity, `lines[${index}].quantity`),
+        quantity: quantityInBaseMilli(
+          line.quantity,
+          line.unit,
+          known.get(line.commodityCode)!.baseUnit,
+          known.get(line.commodityCode)!.units,
+          `lines[${index}].quantity`,
+        ),
         maxUnitPrice: line.maxUnitPrice ?? null,
         minGrade: line.minGrade ?? null,
       };
@@ -679,6 +687,10 @@ export class MarketService {
           lot,
         ]),
       );
+      // Units are looked up only when an offer names one: the common case stays one query shorter.
+      const unitCatalog = parsed.some((offer) => offer.unit)
+        ? await this.catalog.unitCatalog([...lines.values()].map((line) => line.commodityCode))
+        : new Map<string, { baseUnit: string; units: UnitDefinition[] }>();
       const now = Date.now();
       const cooperativeMarket = marketCodeOf(cooperative.regionCode);
       const lotUse = new Map<string, number>();
@@ -729,6 +741,10 @@ export class MarketService {
             `the lot holds ${lot.commodityCode} but the line asks for ${line.commodityCode}`,
             `lot berisi ${lot.commodityCode} tetapi baris meminta ${line.commodityCode}`,
           );
+        }
+        if (offer.unit) {
+          const units = unitCatalog.get(line.commodityCode)!;
+          offer.quantityMilli = quantityInBaseMilli(offer.quantity, offer.unit, units.baseUnit, units.units);
         }
         const available = lot.quantity - lot.reservedQuantity;
         if (offer.quantityMilli > available) {

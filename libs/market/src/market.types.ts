@@ -5,6 +5,8 @@ import type { Weights } from '../../catalog/src/weights.js';
 export interface StockLotInput {
   commodityCode: string;
   quantity: number;
+  /** A unit of the commodity (karung-25, butir, …); absent: the base unit. */
+  unit?: string | null;
   grade: QualityGrade;
   source: StockSource;
   consignorId?: string | null;
@@ -15,6 +17,7 @@ export interface StockLotInput {
 export interface DemandLineInput {
   commodityCode: string;
   quantity: number;
+  unit?: string | null;
   maxUnitPrice?: bigint | null;
   minGrade?: QualityGrade | null;
 }
@@ -32,6 +35,7 @@ export interface OfferInput {
   demandLineId: string;
   stockLotId: string;
   quantity: number;
+  unit?: string | null;
   unitPrice: bigint;
 }
 

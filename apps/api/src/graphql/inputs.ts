@@ -21,10 +21,15 @@ export class ScoringWeightsInput {
   @Field(() => Float) reliability: number;
 }
 
+const UNIT_DESCRIPTION =
+  "A unit of the commodity (e.g. karung-25, butir, ikat); absent: the commodity's base unit";
+
 @InputType('DemandLineInput')
 export class DemandLineInput {
   @Field() @MaxLength(40) commodityCode: string;
   @Field(() => Float) quantity: number;
+  @Field(() => String, { nullable: true, description: UNIT_DESCRIPTION }) @IsOptional() @MaxLength(40) unit?:
+    string | null;
   @Field(() => RupiahScalar, { nullable: true }) maxUnitPrice?: bigint | null;
   @Field(() => QualityGrade, { nullable: true }) minGrade?: QualityGrade | null;
 }
@@ -47,6 +52,8 @@ export class PostDemandInput {
 export class StockLotInput {
   @Field() @MaxLength(40) commodityCode: string;
   @Field(() => Float) quantity: number;
+  @Field(() => String, { nullable: true, description: UNIT_DESCRIPTION }) @IsOptional() @MaxLength(40) unit?:
+    string | null;
   @Field(() => QualityGrade) grade: QualityGrade;
   @Field(() => StockSource) source: StockSource;
   @Field(() => ID, { nullable: true }) consignorId?: string | null;
@@ -59,6 +66,8 @@ export class OfferInput {
   @Field(() => ID) demandLineId: string;
   @Field(() => ID) stockLotId: string;
   @Field(() => Float) quantity: number;
+  @Field(() => String, { nullable: true, description: UNIT_DESCRIPTION }) @IsOptional() @MaxLength(40) unit?:
+    string | null;
   @Field(() => RupiahScalar) unitPrice: bigint;
 }
 

@@ -6,6 +6,7 @@ import type { OrdersService } from '../../../../libs/orders/src/orders.service.j
 import type { EvaluationReadService } from '../../../../libs/market/src/evaluation-read.service.js';
 import type {
   CommodityEntity,
+  CommodityUnitEntity,
   DemandLineEntity,
   DemandRequestEntity,
   OfferEntity,
@@ -48,6 +49,9 @@ export function createLoaders(services: LoaderServices) {
     ),
     commodity: new DataLoader<string, CommodityEntity>(async (codes) =>
       byKey(codes, await catalog.commoditiesByCodes(codes), (row) => row.code),
+    ),
+    unitsOfCommodity: new DataLoader<string, CommodityUnitEntity[]>(async (codes) =>
+      groupBy(codes, await catalog.unitsByCommodityCodes(codes), (row) => row.commodityCode),
     ),
     demand: new DataLoader<string, DemandRequestEntity>(async (ids) =>
       byKey(ids, await market.demandsByIds(ids), (row) => row.id),

@@ -48,6 +48,13 @@ export class CommodityType {
   @Field() baseUnit: string;
 }
 
+@ObjectType('CommodityUnit', { description: 'A unit people count in, and how many base units one of it is' })
+export class CommodityUnitType {
+  @Field() code: string;
+  @Field() label: string;
+  @Field(() => Float) toBase: number;
+}
+
 @ObjectType('ReferencePrice')
 export class ReferencePriceType {
   @Field(() => RupiahScalar) unitPrice: bigint;

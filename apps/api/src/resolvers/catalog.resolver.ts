@@ -6,6 +6,7 @@ import { toCommodity, toMarketPolicy, toReferencePrice } from '../graphql/mapper
 import {
   CommodityMinimumType,
   CommodityType,
+  CommodityUnitType,
   MarketPolicyType,
   ReferencePriceType,
 } from '../graphql/types.js';
@@ -59,5 +60,19 @@ export class CommodityMinimumResolver {
     @Context() ctx: GqlContext,
   ): Promise<CommodityType> {
     return toCommodity(await ctx.loaders.commodity.load(minimum.commodityCode));
+  }
+}
+
+@Resolver(() => CommodityType)
+export class CommodityFieldsResolver {
+  @ResolveField('units', () => [CommodityUnitType], {
+    description: 'Units besides the base unit; quantities may be given in them',
+  })
+  async units(@Parent() commodity: CommodityType, @Context() ctx: GqlContext): Promise<CommodityUnitType[]> {
+    return (await ctx.loaders.unitsOfCommodity.load(commodity.code)).map((unit) => ({
+      code: unit.code,
+      label: unit.label,
+      toBase: Number(unit.toBase),
+    }));
   }
 }
