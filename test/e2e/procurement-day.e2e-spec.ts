@@ -350,3 +350,85 @@ describe('quantities in the units people count in', () => {
     expect(errorCode(unknown)).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('the market policy of a regency', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await TestSystem.start();
+  });
+  afterAll(async () => system.stop());
+
+  it('is read by anyone, changed by its coordinator, and applied to the next award', async () => {
+    const [kitchen, sentul, turi, coordinator] = await Promise.all([
+      system.login('sppg.pakunden@pasargizi.test'),
+      system.login('kkmp.sentul@pasargizi.test'),
+      system.login('kkmp.turi@pasargizi.test'),
+      system.login('koordinator@pasargizi.test'),
+    ]);
+    const read = `query { marketPolicy(regionCode: "35.72") { regionCode maxSuppliersPerLine defaultWeights { price quality distance reliability } minAwardQuantities { commodity { code } quantity } } }`;
+    expect((await system.ok(read, {}, { token: kitchen })).marketPolicy).toMatchObject({
+      regionCode: '35.72',
+      maxSuppliersPerLine: 3,
+      defaultWeights: { price: 0.5, quality: 0.3, distance: 0.1, reliability: 0.1 },
+    });
+    const update = `mutation($input: MarketPolicyInput!) { updateMarketPolicy(input: $input) { maxSuppliersPerLine minAwardQuantities { commodity { code } quantity } } }`;
+    const input = {
+      regionCode: '35.72',
+      maxSuppliersPerLine: 1,
+      minAwardQuantities: [{ commodityCode: 'POTATO', quantity: 5 }],
+    };
+    expect(errorCode(await system.request(update, { input }, { token: kitchen }))).toBe('FORBIDDEN');
+    const updated = await system.ok(update, { input }, { token: coordinator });
+    expect(updated.updateMarketPolicy).toEqual({
+      maxSuppliersPerLine: 1,
+      minAwardQuantities: [{ commodity: { code: 'POTATO' }, quantity: 5 }],
+    });
+
+    // Two cooperatives each hold 60 kg of a 100 kg line: with one supplier per line, one gets it all.
+    const demand = (
+      await system.ok(
+        POST_DEMAND,
+        {
+          input: {
+            deliveryDate: daysFromNow(6),
+            biddingClosesAt: secondsFromNow(60),
+            lines: [{ commodityCode: 'POTATO', quantity: 100 }],
+          },
+        },
+        { token: kitchen },
+      )
+    ).postDemand;
+    for (const [token, price] of [
+      [sentul, 9000],
+      [turi, 9500],
+    ] as const) {
+      const lot = (
+        await system.ok(
+          ADD_LOT,
+          { input: { commodityCode: 'POTATO', quantity: 60, grade: 'A', source: 'OWN' } },
+          { token },
+        )
+      ).addStockLot.id;
+      await system.ok(
+        SUBMIT,
+        { input: { demandLineId: demand.lines[0].id, stockLotId: lot, quantity: 60, unitPrice: price } },
+        { token },
+      );
+    }
+    await system.ok(
+      `mutation($id: ID!) { closeBidding(demandId: $id) { status } }`,
+      { id: demand.id },
+      { token: kitchen },
+    );
+    const done = await eventually(async () => {
+      const data = await system.ok(DEMAND, { id: demand.id }, { token: kitchen });
+      return data.demand.status === 'OPEN' || data.demand.status === 'EVALUATING' ? undefined : data.demand;
+    });
+    expect(done.status).toBe('PARTIALLY_AWARDED');
+    expect(done.lines[0].awardedQuantity).toBe(60);
+    expect(done.lines[0].awards).toHaveLength(1);
+    expect(
+      done.lines[0].evaluations.find((e: { awardedQuantity: number }) => e.awardedQuantity === 0).explanation,
+    ).toMatch(/supplier|cap|limit/i);
+  });
+});
