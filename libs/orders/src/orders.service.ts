@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { DomainError } from '../../core/src/domain-error.js';
 import type { Page, PageRequest } from '../../core/src/pagination.js';
 import { lineAmount } from '../../core/src/rupiah.js';
 import { milliToDecimalText } from '../../core/src/quantity.js';
@@ -14,6 +13,7 @@ import {
 import { paginate } from '../../database/src/paginate.js';
 import { orderLifecycle } from './order-lifecycle.js';
 import { coordinates, requireActor, type Actor } from '../../identity/src/actor.js';
+import { restrictListToActor } from '../../identity/src/list-scope.js';
 
 /** What the award decided for one kitchen x cooperative x demand. */
 export interface AwardedOrder {
@@ -185,20 +185,11 @@ export class OrdersService {
   ): Promise<Page<PurchaseOrderEntity>> {
     const signedIn = requireActor(actor);
     const query = this.dataSource.getRepository(PurchaseOrderEntity).createQueryBuilder('po');
-    if (signedIn.role === 'ADMIN') {
-      // everything
-    } else if (signedIn.role === 'CITY_COORDINATOR' && signedIn.regionCode) {
-      query.where('(po.market_code = :region OR po.market_code LIKE :prefix)', {
-        region: signedIn.regionCode,
-        prefix: `${signedIn.regionCode}.%`,
-      });
-    } else if (signedIn.role === 'KITCHEN_MANAGER' && signedIn.organizationId) {
-      query.where('po.kitchen_id = :org', { org: signedIn.organizationId });
-    } else if (signedIn.role === 'COOPERATIVE_OPERATOR' && signedIn.organizationId) {
-      query.where('po.cooperative_id = :org', { org: signedIn.organizationId });
-    } else {
-      return { items: [], hasNextPage: false, totalCount: 0, cursorOf: () => '' };
-    }
+    restrictListToActor(query, signedIn, {
+      market: 'po.market_code',
+      kitchen: 'po.kitchen_id',
+      cooperative: 'po.cooperative_id',
+    });
     if (status) query.andWhere('po.status = :status', { status });
     return paginate(query, { column: 'po.created_at', id: 'po.id', direction: 'DESC' }, page);
   }
@@ -209,14 +200,6 @@ export class OrdersService {
       actor.organizationId === order.cooperativeId ||
       coordinates(actor, order.marketCode)
     );
-  }
-
-  async order(actor: Actor | null, id: string): Promise<PurchaseOrderEntity> {
-    const signedIn = requireActor(actor);
-    const order = await this.dataSource.getRepository(PurchaseOrderEntity).findOneBy({ id });
-    if (!order || !this.canSeeOrder(signedIn, order))
-      throw DomainError.notFound('Purchase order', 'Pesanan pembelian', { id });
-    return order;
   }
 
   async ordersByIds(ids: readonly string[]): Promise<PurchaseOrderEntity[]> {

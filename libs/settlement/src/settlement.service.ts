@@ -22,6 +22,7 @@ import {
   requireRole,
   type Actor,
 } from '../../identity/src/actor.js';
+import { restrictListToActor } from '../../identity/src/list-scope.js';
 import { invoiceLifecycle, invoiceStatusFor, payableLifecycle } from './invoice-lifecycle.js';
 import { lockRow } from '../../database/src/lock-row.js';
 
@@ -199,7 +200,11 @@ export class SettlementService {
   ): Promise<Page<InvoiceEntity>> {
     const signedIn = requireActor(actor);
     const query = this.dataSource.getRepository(InvoiceEntity).createQueryBuilder('invoice');
-    scopeToActor(query, signedIn, 'invoice');
+    restrictListToActor(query, signedIn, {
+      market: 'invoice.market_code',
+      kitchen: 'invoice.kitchen_id',
+      cooperative: 'invoice.cooperative_id',
+    });
     if (status) query.andWhere('invoice.status = :status', { status });
     return paginate(query, { column: 'invoice.issued_at', id: 'invoice.id', direction: 'DESC' }, page);
   }
@@ -215,16 +220,17 @@ export class SettlementService {
   ): Promise<Page<ConsignmentPayableEntity>> {
     const signedIn = requireActor(actor);
     const query = this.dataSource.getRepository(ConsignmentPayableEntity).createQueryBuilder('payable');
-    if (signedIn.role === 'COOPERATIVE_OPERATOR') {
-      query.where('payable.cooperative_id = :org', { org: requireOrganization(signedIn) });
-    } else if (signedIn.role === 'ADMIN' || signedIn.role === 'CITY_COORDINATOR') {
-      scopeToActor(query, signedIn, 'payable');
-    } else {
+    if (signedIn.role === 'KITCHEN_MANAGER' || signedIn.role === 'TRADE_CENTER_OFFICER') {
       throw DomainError.forbidden(
         'Consignment payables are for cooperatives and coordinators',
         'Utang konsinyasi hanya untuk koperasi dan koordinator',
       );
     }
+    if (signedIn.role === 'COOPERATIVE_OPERATOR') requireOrganization(signedIn);
+    restrictListToActor(query, signedIn, {
+      market: 'payable.market_code',
+      cooperative: 'payable.cooperative_id',
+    });
     if (status) query.andWhere('payable.status = :status', { status });
     return paginate(query, { column: 'payable.created_at', id: 'payable.id', direction: 'DESC' }, page);
   }
@@ -385,27 +391,5 @@ export class SettlementService {
       actor.organizationId === invoice.cooperativeId ||
       coordinates(actor, invoice.marketCode)
     );
-  }
-}
-
-/** Kitchens see their own, cooperatives theirs, coordinators their region, the admin everything. */
-function scopeToActor(
-  query: { where: (sql: string, params: Record<string, unknown>) => unknown },
-  actor: Actor,
-  alias: string,
-): void {
-  if (actor.role === 'ADMIN') {
-    query.where('TRUE', {});
-  } else if (actor.role === 'CITY_COORDINATOR' && actor.regionCode) {
-    query.where(`(${alias}.market_code = :region OR ${alias}.market_code LIKE :prefix)`, {
-      region: actor.regionCode,
-      prefix: `${actor.regionCode}.%`,
-    });
-  } else if (actor.role === 'KITCHEN_MANAGER' && actor.organizationId && alias === 'invoice') {
-    query.where(`${alias}.kitchen_id = :org`, { org: actor.organizationId });
-  } else if (actor.role === 'COOPERATIVE_OPERATOR' && actor.organizationId) {
-    query.where(`${alias}.cooperative_id = :org`, { org: actor.organizationId });
-  } else {
-    query.where('FALSE', {});
   }
 }
