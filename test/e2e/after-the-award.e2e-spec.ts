@@ -600,4 +600,66 @@ describe('a coordinator withdraws an awarded demand', () => {
       'CONFLICT',
     );
   });
+
+  it('frees every kilo when one order holds two lines from the same lot', async () => {
+    const [kitchen, cooperative, coordinator] = await Promise.all([
+      system.login('sppg.sukorejo@pasargizi.test'),
+      system.login('kkmp.sukorejo@pasargizi.test'),
+      system.login('koordinator@pasargizi.test'),
+    ]);
+    const demand = (
+      await system.ok(
+        POST_DEMAND,
+        {
+          input: {
+            deliveryDate: daysFromNow(4),
+            biddingClosesAt: secondsFromNow(60),
+            lines: [
+              { commodityCode: 'RICE_MEDIUM', quantity: 100 },
+              { commodityCode: 'RICE_MEDIUM', quantity: 50, minGrade: 'B' },
+            ],
+          },
+        },
+        { token: kitchen },
+      )
+    ).postDemand;
+    const rice = (
+      await system.ok(
+        ADD_LOT,
+        { input: { commodityCode: 'RICE_MEDIUM', quantity: 200, grade: 'A', source: 'OWN' } },
+        { token: cooperative },
+      )
+    ).addStockLot.id;
+    for (const line of demand.lines) {
+      await system.ok(
+        SUBMIT,
+        { input: { demandLineId: line.id, stockLotId: rice, quantity: 100, unitPrice: 13000 } },
+        { token: cooperative },
+      );
+    }
+    await system.ok(
+      `mutation($id: ID!) { closeBidding(demandId: $id) { status } }`,
+      { id: demand.id },
+      { token: kitchen },
+    );
+    await eventually(
+      async () =>
+        (await system.ok(DEMAND_STATUS, { id: demand.id }, { token: kitchen })).demand.status === 'AWARDED',
+    );
+    const available = async () =>
+      (
+        await system.ok(
+          `{ myStockLots(commodityCode: "RICE_MEDIUM") { edges { node { id availableQuantity } } } }`,
+          {},
+          { token: cooperative },
+        )
+      ).myStockLots.edges.find((e: { node: { id: string } }) => e.node.id === rice).node.availableQuantity;
+    expect(await available()).toBe(50);
+    await system.ok(
+      `mutation($id: ID!) { cancelDemand(id: $id) { status } }`,
+      { id: demand.id },
+      { token: coordinator },
+    );
+    expect(await available()).toBe(200);
+  });
 });

@@ -15,6 +15,7 @@ import { enqueueInTransaction } from '../../jobs/src/outbox.js';
 import { JOB_RESOLVE_SHORTFALL, jobIds } from '../../jobs/src/job-types.js';
 import { SettlementService } from '../../settlement/src/settlement.service.js';
 import { orderLifecycle } from './order-lifecycle.js';
+import { releaseOrderReservations } from './reservations.js';
 import { lockRow } from '../../database/src/lock-row.js';
 
 export interface ReceiptLineInput {
@@ -71,12 +72,9 @@ export class FulfilmentLifecycleService {
       orderLifecycle.assertMove(order.status, 'DECLINED');
       const lines = await tx.find(OrderLineEntity, { where: { orderId }, order: { id: 'ASC' } });
       await tx.update(PurchaseOrderEntity, { id: orderId }, { status: 'DECLINED', declineReason: why });
+      // The promised stock is free again, and each line needs its quantity from someone else.
+      await releaseOrderReservations(tx, orderId);
       for (const line of lines) {
-        // The promised stock is free again, and the line needs that quantity from someone else.
-        await tx.query(
-          `UPDATE stock_lot SET reserved_quantity = reserved_quantity - ($2::numeric / 1000) WHERE id = $1`,
-          [line.stockLotId, line.quantity],
-        );
         await tx.query(
           `UPDATE demand_line SET awarded_quantity = awarded_quantity - ($2::numeric / 1000) WHERE id = $1`,
           [line.demandLineId, line.quantity],

@@ -12,6 +12,7 @@ import {
 } from '../../database/src/entities/orders.entity.js';
 import { paginate } from '../../database/src/paginate.js';
 import { orderLifecycle } from './order-lifecycle.js';
+import { releaseOrderReservations } from './reservations.js';
 import { coordinates, requireActor, type Actor } from '../../identity/src/actor.js';
 import { restrictListToActor } from '../../identity/src/list-scope.js';
 
@@ -142,11 +143,7 @@ export class OrdersService {
       .getMany();
     for (const order of orders) {
       orderLifecycle.assertMove(order.status, 'CANCELLED');
-      await tx.query(
-        `UPDATE stock_lot SET reserved_quantity = stock_lot.reserved_quantity - l.quantity
-           FROM order_line l WHERE l.order_id = $1 AND l.stock_lot_id = stock_lot.id`,
-        [order.id],
-      );
+      await releaseOrderReservations(tx, order.id);
       await tx.update(PurchaseOrderEntity, { id: order.id }, { status: 'CANCELLED' });
       await appendAudit(tx, {
         actorUserId,
