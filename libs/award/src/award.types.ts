@@ -38,6 +38,8 @@ export interface EngineLine {
   order: number;
   /** The commodity's base unit, for explanations only ("kg", "L", "butir"). Default "unit". */
   baseUnit?: string;
+  /** ISO date the goods are due; a lot expiring before it cannot serve the line. Absent = not checked. */
+  deliveryDate?: string;
 }
 
 /** A cooperative's sealed offer on one line, backed by one of its stock lots. */
@@ -63,6 +65,8 @@ export interface EngineLot {
   commodityCode: string;
   cooperativeId: string;
   availableMilli: number;
+  /** ISO date the lot's food expires; null or absent = does not expire. */
+  expiresOn?: string | null;
 }
 
 /** The market's policy (one regency), set by its coordinator. */
@@ -127,6 +131,7 @@ export type InvalidReason =
   | 'BELOW_MIN_GRADE'
   | 'NO_STOCK'
   | 'COOPERATIVE_SUSPENDED'
+  | 'EXPIRES_BEFORE_DELIVERY'
   | 'COMMODITY_MISMATCH'
   | 'UNKNOWN_LINE';
 

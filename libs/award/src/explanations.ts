@@ -46,6 +46,11 @@ function invalidWhy(
       };
     case 'COOPERATIVE_SUSPENDED':
       return { en: 'the cooperative is suspended', id: 'koperasi sedang ditangguhkan' };
+    case 'EXPIRES_BEFORE_DELIVERY':
+      return {
+        en: `the stock lot expires on ${lot?.expiresOn}, before the delivery date ${line?.deliveryDate}`,
+        id: `lot stok kedaluwarsa pada ${lot?.expiresOn}, sebelum tanggal pengiriman ${line?.deliveryDate}`,
+      };
     case 'ABOVE_CEILING': {
       const prices = `(${formatRupiah(offer.unitPrice)} > ${formatRupiah(line?.maxUnitPrice ?? 0n)})`;
       return {

@@ -38,10 +38,16 @@ export function invalidReasonOf(
   if (!line) return 'UNKNOWN_LINE';
   if (lot && lot.commodityCode !== line.commodityCode) return 'COMMODITY_MISMATCH';
   if (offer.cooperativeSuspended) return 'COOPERATIVE_SUSPENDED';
+  if (expiresBeforeDelivery(line, lot)) return 'EXPIRES_BEFORE_DELIVERY';
   if (line.maxUnitPrice !== null && offer.unitPrice > line.maxUnitPrice) return 'ABOVE_CEILING';
   if (line.minGrade !== null && !gradeAtLeast(offer.grade, line.minGrade)) return 'BELOW_MIN_GRADE';
   if (!hasStockBehind(offer, lot)) return 'NO_STOCK';
   return null;
+}
+
+/** ISO dates compare as strings: a lot expiring the day before delivery cannot be delivered fresh. */
+export function expiresBeforeDelivery(line: EngineLine, lot: EngineLot | undefined): boolean {
+  return Boolean(lot?.expiresOn && line.deliveryDate && lot.expiresOn < line.deliveryDate);
 }
 
 /** An offer needs a lot of the offering cooperative's own with something left to promise. */

@@ -51,3 +51,18 @@ export function rupiahToNumber(value: Rupiah): number {
 export function formatRupiah(value: Rupiah): string {
   return `Rp${value.toLocaleString('id-ID')}`;
 }
+
+/**
+ * The largest amount one order or invoice may hold: Rp 1 trillion, far above any kitchen's day
+ * and small enough that thousands of them still sum to a JS safe integer (Rupiah travels as a
+ * JSON number). The database CHECKs the hard limit (2^53 - 1) behind it.
+ */
+export const MAX_DOCUMENT_TOTAL: Rupiah = 1_000_000_000_000n;
+
+/** The hard limit every stored amount stays under: a JS safe integer. */
+export const MAX_SAFE_RUPIAH: Rupiah = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Whether an order or invoice of this total may be stored. */
+export function isStorableTotal(total: Rupiah): boolean {
+  return total >= 0n && total <= MAX_DOCUMENT_TOTAL;
+}

@@ -2,17 +2,20 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { evaluateBatch, type AwardInput, type AwardResult } from '../../award/src/index.js';
-import { CatalogService } from '../../catalog/src/catalog.service.js';
+import {
+  evaluateBatch,
+  type AwardInput,
+  type AwardResult,
+  type OfferEvaluationResult,
+} from '../../award/src/index.js';
+import { formatRupiah, isStorableTotal, lineAmount, MAX_DOCUMENT_TOTAL } from '../../core/src/rupiah.js';
 import { appendAudit, returnedRows, type AuditRecord } from '../../database/src/audit.js';
-import { CommodityEntity } from '../../database/src/entities/catalog.entity.js';
-import { OrganizationEntity } from '../../database/src/entities/identity.entity.js';
+import { AlertEntity } from '../../database/src/entities/settlement.entity.js';
 import {
   DemandLineEntity,
   DemandRequestEntity,
   MarketBatchEntity,
   OfferEntity,
-  StockLotEntity,
   type DemandStatus,
   type OfferStatus,
 } from '../../database/src/entities/market.entity.js';
@@ -20,6 +23,8 @@ import { OrdersService, type AwardedOrder } from '../../orders/src/orders.servic
 import { demandLifecycle, offerLifecycle } from './lifecycle.js';
 import { lockRow } from '../../database/src/lock-row.js';
 import { milliToDecimalText } from '../../core/src/quantity.js';
+import { AwardInputBuilder } from './award-input.builder.js';
+import { StockLedgerService } from './stock-ledger.service.js';
 
 export interface EvaluationSummary {
   batchId: string;
@@ -43,10 +48,13 @@ export type FailPoint = 'after-evaluations' | 'after-orders' | null;
 export class MarketEvaluationService {
   private readonly logger = new Logger(MarketEvaluationService.name);
   failPoint: FailPoint = null;
+  /** A test hook: awaited at a named step, so a test can act (e.g. suspend) while evaluation runs. */
+  pauseHook: ((step: 'loaded' | 'engine-ran') => Promise<void>) | null = null;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly catalog: CatalogService,
+    private readonly awardInput: AwardInputBuilder,
+    private readonly ledger: StockLedgerService,
     private readonly orders: OrdersService,
   ) {}
 
@@ -71,93 +79,45 @@ export class MarketEvaluationService {
         where: { demandId: In(demands.map((d) => d.id)) },
         order: { lineNo: 'ASC' },
       });
-      const offers = await tx.find(OfferEntity, {
+      const loadedOffers = await tx.find(OfferEntity, {
         where: { demandLineId: In(lines.map((l) => l.id)), status: 'SUBMITTED' },
         order: { createdAt: 'ASC', id: 'ASC' },
       });
-      const lotIds = [...new Set(offers.map((o) => o.stockLotId))].sort();
-      // Lock the lots before reading what is left of them: racing batches serialise here.
-      const lots: StockLotEntity[] =
-        lotIds.length === 0
-          ? []
-          : await tx
-              .getRepository(StockLotEntity)
-              .createQueryBuilder('lot')
-              .setLock('pessimistic_write')
-              .where('lot.id IN (:...lotIds)', { lotIds })
-              .orderBy('lot.id')
-              .getMany();
-      const organizationIds = [
-        ...new Set([...demands.map((d) => d.kitchenId), ...offers.map((o) => o.cooperativeId)]),
-      ];
-      const organizations = new Map(
-        (await tx.findBy(OrganizationEntity, { id: In(organizationIds) })).map((org) => [org.id, org]),
-      );
-      const reliability = await this.reliabilityOf(tx, [...new Set(offers.map((o) => o.cooperativeId))]);
-      const commodities = new Map(
-        (await tx.findBy(CommodityEntity, { code: In([...new Set(lines.map((l) => l.commodityCode))]) })).map(
-          (c) => [c.code, c],
-        ),
-      );
-      const policy = await this.catalog.policyOf(batch.marketCode);
-
-      const demandById = new Map(demands.map((d) => [d.id, d]));
-      const demandOrder = new Map(demands.map((d, index) => [d.id, index]));
-      const location = (id: string) => {
-        const org = organizations.get(id);
-        return org && org.latitude !== null && org.longitude !== null
-          ? { latitude: org.latitude, longitude: org.longitude }
-          : null;
-      };
-      const input: AwardInput = {
-        lines: lines.map((line) => {
-          const demand = demandById.get(line.demandId)!;
-          return {
-            id: line.id,
-            demandId: line.demandId,
-            commodityCode: line.commodityCode,
-            quantityMilli: line.quantity,
-            maxUnitPrice: line.maxUnitPrice,
-            minGrade: line.minGrade,
-            weights: {
-              price: demand.weightPrice,
-              quality: demand.weightQuality,
-              distance: demand.weightDistance,
-              reliability: demand.weightReliability,
-            },
-            kitchenLocation: location(demand.kitchenId),
-            order: demandOrder.get(line.demandId)! * 1000 + line.lineNo,
-            baseUnit: commodities.get(line.commodityCode)?.baseUnit ?? 'unit',
-          };
-        }),
-        offers: offers.map((offer) => ({
-          id: offer.id,
-          lineId: offer.demandLineId,
-          cooperativeId: offer.cooperativeId,
-          stockLotId: offer.stockLotId,
-          quantityMilli: offer.quantity,
-          unitPrice: offer.unitPrice,
-          grade: offer.grade,
-          submittedAt: offer.createdAt.getTime(),
-          cooperativeLocation: location(offer.cooperativeId),
-          cooperativeSuspended: organizations.get(offer.cooperativeId)?.suspended ?? false,
-          reliability: reliability.get(offer.cooperativeId) ?? { acceptedLines: 0, receivedLines: 0 },
-        })),
-        lots: lots.map((lot) => ({
-          id: lot.id,
-          commodityCode: lot.commodityCode,
-          cooperativeId: lot.cooperativeId,
-          availableMilli: lot.returnedAt ? 0 : lot.quantity - lot.reservedQuantity,
-        })),
-        rules: { maxSuppliersPerLine: policy.maxSuppliersPerLine, minAwardMilli: policy.minAwardMilli },
-      };
+      await this.pauseHook?.('loaded');
+      const built = await this.awardInput.build(tx, {
+        marketCode: batch.marketCode,
+        demands,
+        lines,
+        offers: loadedOffers,
+      });
+      const offers = built.offers;
       const started = performance.now();
-      const result = evaluateBatch(input);
+      let input = built.input;
+      let result = evaluateBatch(input);
+      // A demand whose orders could not be stored (a total beyond what money columns and the API
+      // carry) fails alone: it is left out and the engine runs again for the others.
+      const unwritable = new Set<string>();
+      for (
+        let found = unwritableDemands(result, lines);
+        found.length > 0;
+        found = unwritableDemands(result, lines)
+      ) {
+        for (const id of found) unwritable.add(id);
+        const keptLines = new Set(input.lines.filter((l) => !unwritable.has(l.demandId)).map((l) => l.id));
+        input = {
+          ...input,
+          lines: input.lines.filter((l) => keptLines.has(l.id)),
+          offers: input.offers.filter((o) => keptLines.has(o.lineId)),
+        };
+        result = evaluateBatch(input);
+      }
       const engineMs = performance.now() - started;
+      await this.pauseHook?.('engine-ran');
 
-      await this.writeEvaluations(tx, batchId, result);
+      const failed = offers.filter((o) => unwritable.has(o.demandId));
+      await this.writeEvaluations(tx, batchId, result, failed);
       if (this.failPoint === 'after-evaluations') throw new Error('fail point: after-evaluations');
-      const orders = await this.writeAwards(tx, batch, demands, lines, offers, result);
+      const orders = await this.writeAwards(tx, batch, demands, lines, offers, result, unwritable);
       if (this.failPoint === 'after-orders') throw new Error('fail point: after-orders');
 
       await tx.update(
@@ -183,8 +143,13 @@ export class MarketEvaluationService {
    * One INSERT … SELECT FROM unnest(arrays): a day's thousands of evaluations in a single
    * statement with 15 parameters, instead of an ORM insert that builds a query per value.
    */
-  private async writeEvaluations(tx: EntityManager, batchId: string, result: AwardResult): Promise<void> {
-    const rows = result.evaluations;
+  private async writeEvaluations(
+    tx: EntityManager,
+    batchId: string,
+    result: AwardResult,
+    failed: OfferEntity[],
+  ): Promise<void> {
+    const rows = [...result.evaluations, ...failed.map(totalTooLarge)];
     if (rows.length === 0) return;
     await tx.query(
       `INSERT INTO offer_evaluation (batch_id, offer_id, demand_line_id, valid, invalid_reason, unawarded_reason,
@@ -220,25 +185,35 @@ export class MarketEvaluationService {
     lines: DemandLineEntity[],
     offers: OfferEntity[],
     result: AwardResult,
+    unwritable: Set<string>,
   ): Promise<number> {
     const audit: AuditRecord[] = [];
     const offerById = new Map(offers.map((o) => [o.id, o]));
     const lineById = new Map(lines.map((l) => [l.id, l]));
     const demandById = new Map(demands.map((d) => [d.id, d]));
 
-    // Offers: each one ends the bidding in exactly one outcome.
+    // Offers: each one ends the bidding in exactly one outcome, moved only from the state it
+    // still holds (a row-count check: a change that slipped in aborts and the job retries).
     const awardedByOffer = new Map(result.allocations.map((a) => [a.offerId, a.quantityMilli]));
     const byStatus = new Map<OfferStatus, string[]>();
-    for (const evaluation of result.evaluations) {
-      const offer = offerById.get(evaluation.offerId)!;
-      const awarded = awardedByOffer.get(offer.id) ?? 0;
-      const status: OfferStatus = !evaluation.valid
-        ? 'INVALID'
-        : awarded === 0
-          ? 'NOT_AWARDED'
-          : awarded >= offer.quantity
-            ? 'AWARDED'
-            : 'PARTIALLY_AWARDED';
+    const outcomes: { offer: OfferEntity; status: OfferStatus; awarded: number }[] = [
+      ...result.evaluations.map((evaluation) => {
+        const offer = offerById.get(evaluation.offerId)!;
+        const awarded = awardedByOffer.get(offer.id) ?? 0;
+        const status: OfferStatus = !evaluation.valid
+          ? 'INVALID'
+          : awarded === 0
+            ? 'NOT_AWARDED'
+            : awarded >= offer.quantity
+              ? 'AWARDED'
+              : 'PARTIALLY_AWARDED';
+        return { offer, status, awarded };
+      }),
+      ...offers
+        .filter((o) => unwritable.has(o.demandId))
+        .map((offer) => ({ offer, status: 'INVALID' as OfferStatus, awarded: 0 })),
+    ];
+    for (const { offer, status, awarded } of outcomes) {
       offerLifecycle.assertMove(offer.status, status);
       byStatus.set(status, [...(byStatus.get(status) ?? []), offer.id]);
       audit.push({
@@ -252,51 +227,44 @@ export class MarketEvaluationService {
       });
     }
     for (const [status, ids] of byStatus) {
-      await tx.query(`UPDATE offer SET status = $1 WHERE id = ANY($2::uuid[])`, [status, ids]);
-    }
-
-    // Reservations: an atomic conditional update, backed by the CHECK on stock_lot.
-    const reservedByLot = new Map<string, number>();
-    for (const allocation of result.allocations) {
-      reservedByLot.set(
-        allocation.stockLotId,
-        (reservedByLot.get(allocation.stockLotId) ?? 0) + allocation.quantityMilli,
-      );
-    }
-    const reservations = [...reservedByLot].sort(([a], [b]) => a.localeCompare(b));
-    if (reservations.length > 0) {
-      const reserved = returnedRows<{ id: string }>(
+      const moved = returnedRows<{ id: string }>(
         await tx.query(
-          `UPDATE stock_lot SET reserved_quantity = reserved_quantity + v.milli / 1000
-             FROM unnest($1::uuid[], $2::numeric[]) AS v(id, milli)
-            WHERE stock_lot.id = v.id AND stock_lot.reserved_quantity + v.milli / 1000 <= stock_lot.quantity
-            RETURNING stock_lot.id`,
-          [reservations.map(([id]) => id), reservations.map(([, milli]) => milli)],
+          `UPDATE offer SET status = $1 WHERE id = ANY($2::uuid[]) AND status = 'SUBMITTED' RETURNING id`,
+          [status, ids],
         ),
       );
-      if (reserved.length !== reservations.length) {
+      if (moved.length !== ids.length) {
         throw new Error(
-          `${reservations.length - reserved.length} stock lot(s) cannot cover their awards: evaluation retried`,
+          `${ids.length - moved.length} offer(s) changed state during evaluation: evaluation retried`,
         );
       }
     }
 
-    // Lines and demand outcomes.
+    // Reservations and awarded quantities through the ledger: one checked statement each.
+    await this.ledger.reserve(
+      tx,
+      result.allocations.map((a) => ({ stockLotId: a.stockLotId, milli: a.quantityMilli })),
+    );
+    await this.ledger.award(
+      tx,
+      result.allocations.map((a) => ({ demandLineId: a.lineId, milli: a.quantityMilli })),
+    );
+
+    // Demand outcomes; a demand whose orders could not be stored ends UNFILLED and is alerted.
     const awardedByLine = new Map(result.lines.map((l) => [l.lineId, l.awardedMilli]));
-    const awardedLines = lines.filter((line) => (awardedByLine.get(line.id) ?? 0) > 0);
-    if (awardedLines.length > 0) {
-      await tx.query(
-        `UPDATE demand_line SET awarded_quantity = v.milli / 1000
-           FROM unnest($1::uuid[], $2::numeric[]) AS v(id, milli) WHERE demand_line.id = v.id`,
-        [awardedLines.map((line) => line.id), awardedLines.map((line) => awardedByLine.get(line.id)!)],
-      );
-    }
     for (const demand of demands) {
       const own = lines.filter((l) => l.demandId === demand.id);
       const full = own.every((l) => (awardedByLine.get(l.id) ?? 0) >= l.quantity);
       const none = own.every((l) => (awardedByLine.get(l.id) ?? 0) === 0);
-      const status: DemandStatus = full ? 'AWARDED' : none ? 'UNFILLED' : 'PARTIALLY_AWARDED';
+      const status: DemandStatus = unwritable.has(demand.id)
+        ? 'UNFILLED'
+        : full
+          ? 'AWARDED'
+          : none
+            ? 'UNFILLED'
+            : 'PARTIALLY_AWARDED';
       demandLifecycle.assertMove(demand.status, status);
+      if (unwritable.has(demand.id)) await this.alertUnwritable(tx, demand);
       await tx.update(DemandRequestEntity, { id: demand.id }, { status });
       audit.push({
         actorUserId: null,
@@ -343,30 +311,55 @@ export class MarketEvaluationService {
     return created.length;
   }
 
-  /**
-   * (good receipt lines, inspected receipt lines) per cooperative, for the reliability score:
-   * a line is good when nothing was rejected and the order arrived by deliverBy.
-   */
-  private async reliabilityOf(
-    tx: EntityManager,
-    cooperativeIds: string[],
-  ): Promise<Map<string, { acceptedLines: number; receivedLines: number }>> {
-    if (cooperativeIds.length === 0) return new Map();
-    const rows: { cooperative_id: string; received: string; accepted: string }[] = await tx.query(
-      `SELECT o.cooperative_id, count(*) AS received,
-              count(*) FILTER (WHERE coalesce(l.rejected_quantity, 0) = 0 AND NOT coalesce(o.late, false)) AS accepted
-         FROM order_line l JOIN purchase_order o ON o.id = l.order_id
-        WHERE o.cooperative_id = ANY($1::uuid[]) AND l.accepted_quantity IS NOT NULL
-        GROUP BY o.cooperative_id`,
-      [cooperativeIds],
-    );
-    return new Map(
-      rows.map((row) => [
-        row.cooperative_id,
-        { acceptedLines: Number(row.accepted), receivedLines: Number(row.received) },
-      ]),
-    );
+  private async alertUnwritable(tx: EntityManager, demand: DemandRequestEntity): Promise<void> {
+    await tx.insert(AlertEntity, {
+      regionCode: demand.marketCode,
+      kind: 'AWARD_TOTAL_TOO_LARGE',
+      entityId: demand.id,
+      messageEn: `Demand ${demand.id} for ${demand.deliveryDate} was not awarded: its orders would exceed ${formatRupiah(MAX_DOCUMENT_TOTAL)} (an absurd price or quantity). The other demands of the market were evaluated; check the offers and re-post the demand.`,
+      messageId: `Permintaan ${demand.id} untuk ${demand.deliveryDate} tidak dianugerahkan: pesanannya akan melebihi ${formatRupiah(MAX_DOCUMENT_TOTAL)} (harga atau jumlah tidak wajar). Permintaan lain di pasar ini tetap dievaluasi; periksa penawarannya dan ajukan ulang permintaan.`,
+    });
   }
+}
+
+/**
+ * Demands for which some kitchen x cooperative order of this result would exceed the largest
+ * storable total (or a line amount would): they cannot be written and must fail alone.
+ */
+export function unwritableDemands(result: AwardResult, lines: DemandLineEntity[]): string[] {
+  const demandOf = new Map(lines.map((l) => [l.id, l.demandId]));
+  const totals = new Map<string, bigint>();
+  const failing = new Set<string>();
+  for (const allocation of result.allocations) {
+    const demandId = demandOf.get(allocation.lineId)!;
+    const key = `${demandId}/${allocation.cooperativeId}`;
+    const total = (totals.get(key) ?? 0n) + lineAmount(allocation.unitPrice, allocation.quantityMilli);
+    totals.set(key, total);
+    if (!isStorableTotal(total)) failing.add(demandId);
+  }
+  return [...failing];
+}
+
+/** The evaluation row of an offer on a demand that failed alone. */
+function totalTooLarge(offer: OfferEntity): OfferEvaluationResult {
+  return {
+    offerId: offer.id,
+    lineId: offer.demandLineId,
+    valid: false,
+    invalidReason: null,
+    priceScore: 0,
+    qualityScore: 0,
+    distanceScore: 0,
+    reliabilityScore: 0,
+    total: 0,
+    rank: 0,
+    awardedMilli: 0,
+    unawardedReason: null,
+    explanation: {
+      en: `Not considered: the orders of this demand would exceed ${formatRupiah(MAX_DOCUMENT_TOTAL)}, so the demand was not awarded and the city coordinators were alerted.`,
+      id: `Tidak dinilai: pesanan untuk permintaan ini akan melebihi ${formatRupiah(MAX_DOCUMENT_TOTAL)}, sehingga permintaan tidak dianugerahkan dan koordinator kota telah diberi peringatan.`,
+    },
+  };
 }
 
 /** A stable fingerprint of what the engine saw, stored with the batch for audits and replays. */

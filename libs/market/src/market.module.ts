@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../../catalog/src/catalog.module.js';
 import { OrdersModule } from '../../orders/src/orders.module.js';
+import { AwardInputBuilder } from './award-input.builder.js';
+import { StockLedgerModule } from './stock-ledger.module.js';
 import { EvaluationReadService } from './evaluation-read.service.js';
 import { MarketEvaluationService } from './market-evaluation.service.js';
 import { MarketService } from './market.service.js';
@@ -8,8 +10,9 @@ import { ShortfallService } from './shortfall.service.js';
 import { SupervisionService } from './supervision.service.js';
 
 @Module({
-  imports: [CatalogModule, OrdersModule],
+  imports: [CatalogModule, OrdersModule, StockLedgerModule],
   providers: [
+    AwardInputBuilder,
     MarketService,
     MarketEvaluationService,
     EvaluationReadService,

@@ -2,14 +2,12 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { reaward } from '../../award/src/index.js';
-import { CatalogService } from '../../catalog/src/catalog.service.js';
-import { appendAudit } from '../../database/src/audit.js';
-import { OrganizationEntity } from '../../database/src/entities/identity.entity.js';
+import { decimalTextToMilli } from '../../core/src/quantity.js';
+import { appendAudit, returnedRows } from '../../database/src/audit.js';
 import {
   DemandLineEntity,
   DemandRequestEntity,
   OfferEntity,
-  StockLotEntity,
   type OfferStatus,
 } from '../../database/src/entities/market.entity.js';
 import { AlertEntity, ShortfallEntity } from '../../database/src/entities/settlement.entity.js';
@@ -18,6 +16,9 @@ import { JOB_CLOSE_BIDDING, jobIds } from '../../jobs/src/job-types.js';
 import { OrdersService } from '../../orders/src/orders.service.js';
 import { offerLifecycle } from './lifecycle.js';
 import { lockRow } from '../../database/src/lock-row.js';
+import { AwardInputBuilder } from './award-input.builder.js';
+import { unwritableDemands } from './market-evaluation.service.js';
+import { StockLedgerService } from './stock-ledger.service.js';
 
 /** A re-tender needs at least this long before goods are due, or it cannot help. */
 const MIN_RETENDER_WINDOW_MS = 2 * 3600_000;
@@ -44,7 +45,8 @@ export class ShortfallService {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly catalog: CatalogService,
+    private readonly awardInput: AwardInputBuilder,
+    private readonly ledger: StockLedgerService,
     private readonly orders: OrdersService,
   ) {}
 
@@ -123,99 +125,51 @@ export class ShortfallService {
     });
     const candidates = offers.filter((offer) => offer.cooperativeId !== shortfall.excludedCooperativeId);
     if (candidates.length === 0) return 0;
-    const lotIds = [...new Set(candidates.map((o) => o.stockLotId))].sort();
-    const lots = await tx
-      .getRepository(StockLotEntity)
-      .createQueryBuilder('lot')
-      .setLock('pessimistic_write')
-      .where('lot.id IN (:...lotIds)', { lotIds })
-      .orderBy('lot.id')
-      .getMany();
     const alreadyAwarded: { offer_id: string; quantity: string }[] = await tx.query(
       `SELECT l.offer_id, sum(l.quantity)::text AS quantity FROM order_line l JOIN purchase_order o ON o.id = l.order_id
         WHERE l.offer_id = ANY($1::uuid[]) AND o.status NOT IN ('DECLINED', 'CANCELLED') GROUP BY l.offer_id`,
       [candidates.map((o) => o.id)],
     );
     const awardedByOffer = new Map(
-      alreadyAwarded.map((row) => [row.offer_id, Math.round(Number(row.quantity) * 1000)]),
+      alreadyAwarded.map((row) => [row.offer_id, decimalTextToMilli(row.quantity)]),
     );
-    const organizations = new Map(
-      (
-        await tx.findBy(OrganizationEntity, {
-          id: In([demand.kitchenId, ...candidates.map((o) => o.cooperativeId)]),
-        })
-      ).map((o) => [o.id, o]),
-    );
-    const where = (id: string) => {
-      const org = organizations.get(id);
-      return org && org.latitude !== null && org.longitude !== null
-        ? { latitude: org.latitude, longitude: org.longitude }
-        : null;
-    };
-    const policy = await this.catalog.policyOf(demand.marketCode);
-    const result = reaward({
-      lines: [
-        {
-          id: line.id,
-          demandId: demand.id,
-          commodityCode: line.commodityCode,
-          quantityMilli: shortfall.quantity,
-          maxUnitPrice: line.maxUnitPrice,
-          minGrade: line.minGrade,
-          weights: {
-            price: demand.weightPrice,
-            quality: demand.weightQuality,
-            distance: demand.weightDistance,
-            reliability: demand.weightReliability,
-          },
-          kitchenLocation: where(demand.kitchenId),
-          order: 0,
-        },
-      ],
-      offers: candidates
-        .map((offer) => ({
-          id: offer.id,
-          lineId: line.id,
-          cooperativeId: offer.cooperativeId,
-          stockLotId: offer.stockLotId,
-          quantityMilli: offer.quantity - (awardedByOffer.get(offer.id) ?? 0),
-          unitPrice: offer.unitPrice,
-          grade: offer.grade,
-          submittedAt: offer.createdAt.getTime(),
-          cooperativeLocation: where(offer.cooperativeId),
-          cooperativeSuspended: organizations.get(offer.cooperativeId)?.suspended ?? false,
-          reliability: { acceptedLines: 0, receivedLines: 0 },
-        }))
-        .filter((offer) => offer.quantityMilli > 0),
-      lots: lots.map((lot) => ({
-        id: lot.id,
-        commodityCode: lot.commodityCode,
-        cooperativeId: lot.cooperativeId,
-        availableMilli: lot.returnedAt ? 0 : lot.quantity - lot.reservedQuantity,
-      })),
-      rules: { maxSuppliersPerLine: policy.maxSuppliersPerLine, minAwardMilli: policy.minAwardMilli },
-      excludeCooperativeIds: [shortfall.excludedCooperativeId],
+    const built = await this.awardInput.build(tx, {
+      marketCode: demand.marketCode,
+      demands: [demand],
+      lines: [line],
+      offers: candidates,
+      openMilliByLine: new Map([[line.id, shortfall.quantity]]),
+      openMilliByOffer: new Map(
+        candidates.map((offer) => [offer.id, offer.quantity - (awardedByOffer.get(offer.id) ?? 0)]),
+      ),
     });
-    if (result.allocations.length === 0) return 0;
-    const offerById = new Map(candidates.map((o) => [o.id, o]));
+    const result = reaward({ ...built.input, excludeCooperativeIds: [shortfall.excludedCooperativeId] });
+    // An order the re-award would make but could not store is not made: the shortfall goes on
+    // to a re-tender or an alert instead.
+    if (result.allocations.length === 0 || unwritableDemands(result, [line]).length > 0) return 0;
+    const offerById = new Map(built.offers.map((o) => [o.id, o]));
+    await this.ledger.reserve(
+      tx,
+      result.allocations.map((a) => ({ stockLotId: a.stockLotId, milli: a.quantityMilli })),
+    );
     for (const allocation of result.allocations) {
-      await tx.query(
-        `UPDATE stock_lot SET reserved_quantity = reserved_quantity + ($2::numeric / 1000) WHERE id = $1 AND reserved_quantity + ($2::numeric / 1000) <= quantity`,
-        [allocation.stockLotId, allocation.quantityMilli],
-      );
       const offer = offerById.get(allocation.offerId)!;
       const total = (awardedByOffer.get(offer.id) ?? 0) + allocation.quantityMilli;
       const status: OfferStatus = total >= offer.quantity ? 'AWARDED' : 'PARTIALLY_AWARDED';
       if (status !== offer.status) {
         offerLifecycle.assertMove(offer.status, status);
-        await tx.update(OfferEntity, { id: offer.id }, { status });
+        const moved = returnedRows<{ id: string }>(
+          await tx.query(`UPDATE offer SET status = $1 WHERE id = $2 AND status = $3 RETURNING id`, [
+            status,
+            offer.id,
+            offer.status,
+          ]),
+        );
+        if (moved.length !== 1) throw new Error(`offer ${offer.id} changed state during re-award: retried`);
       }
     }
     const reawarded = result.allocations.reduce((sum, a) => sum + a.quantityMilli, 0);
-    await tx.query(
-      `UPDATE demand_line SET awarded_quantity = awarded_quantity + ($2::numeric / 1000) WHERE id = $1`,
-      [line.id, reawarded],
-    );
+    await this.ledger.award(tx, [{ demandLineId: line.id, milli: reawarded }]);
     const byCooperative = new Map<string, typeof result.allocations>();
     for (const allocation of result.allocations) {
       byCooperative.set(allocation.cooperativeId, [

@@ -16,6 +16,7 @@ import { JOB_RESOLVE_SHORTFALL, jobIds } from '../../jobs/src/job-types.js';
 import { SettlementService } from '../../settlement/src/settlement.service.js';
 import { orderLifecycle } from './order-lifecycle.js';
 import { releaseOrderReservations } from './reservations.js';
+import { StockLedgerService } from '../../market/src/stock-ledger.service.js';
 import { lockRow } from '../../database/src/lock-row.js';
 
 export interface ReceiptLineInput {
@@ -50,6 +51,7 @@ export class FulfilmentLifecycleService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly settlement: SettlementService,
+    private readonly ledger: StockLedgerService,
   ) {}
 
   async dispatchOrder(actor: Actor | null, orderId: string): Promise<PurchaseOrderEntity> {
@@ -70,15 +72,14 @@ export class FulfilmentLifecycleService {
     return this.dataSource.transaction(async (tx) => {
       const order = await this.lockOwnOrder(tx, orderId, 'cooperative', requireOrganization(operator));
       orderLifecycle.assertMove(order.status, 'DECLINED');
-      const lines = await tx.find(OrderLineEntity, { where: { orderId }, order: { id: 'ASC' } });
       await tx.update(PurchaseOrderEntity, { id: orderId }, { status: 'DECLINED', declineReason: why });
       // The promised stock is free again, and each line needs its quantity from someone else.
-      await releaseOrderReservations(tx, orderId);
+      const lines = await releaseOrderReservations(this.ledger, tx, orderId);
+      await this.ledger.unaward(
+        tx,
+        lines.map((line) => ({ demandLineId: line.demandLineId, milli: line.quantity })),
+      );
       for (const line of lines) {
-        await tx.query(
-          `UPDATE demand_line SET awarded_quantity = awarded_quantity - ($2::numeric / 1000) WHERE id = $1`,
-          [line.demandLineId, line.quantity],
-        );
         await this.recordShortfall(tx, 'DECLINE', order.id, line, order.cooperativeId, line.quantity);
       }
       await this.audit(tx, operator, order, 'order.declined', { status: 'DECLINED', reason: why });
@@ -178,10 +179,7 @@ export class FulfilmentLifecycleService {
         line.rejectedQuantity = entry.rejected;
         line.rejectionReason = entry.reason;
         if (entry.rejected > 0) {
-          await tx.query(
-            `UPDATE demand_line SET awarded_quantity = awarded_quantity - ($2::numeric / 1000) WHERE id = $1`,
-            [line.demandLineId, entry.rejected],
-          );
+          await this.ledger.unaward(tx, [{ demandLineId: line.demandLineId, milli: entry.rejected }]);
           await this.recordShortfall(tx, 'REJECTION', line.id, line, order.cooperativeId, entry.rejected);
         }
       }

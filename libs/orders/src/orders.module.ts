@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
+import { StockLedgerModule } from '../../market/src/stock-ledger.module.js';
 import { SettlementModule } from '../../settlement/src/settlement.module.js';
 import { FulfilmentLifecycleService } from './fulfilment-lifecycle.service.js';
 import { OrdersService } from './orders.service.js';
 
 @Module({
-  imports: [SettlementModule],
+  imports: [SettlementModule, StockLedgerModule],
   providers: [OrdersService, FulfilmentLifecycleService],
   exports: [OrdersService, FulfilmentLifecycleService],
 })

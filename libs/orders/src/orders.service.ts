@@ -13,6 +13,7 @@ import {
 import { paginate } from '../../database/src/paginate.js';
 import { orderLifecycle } from './order-lifecycle.js';
 import { releaseOrderReservations } from './reservations.js';
+import { StockLedgerService } from '../../market/src/stock-ledger.service.js';
 import { coordinates, requireActor, type Actor } from '../../identity/src/actor.js';
 import { restrictListToActor } from '../../identity/src/list-scope.js';
 
@@ -39,7 +40,10 @@ export interface AwardedOrder {
 
 @Injectable()
 export class OrdersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly ledger: StockLedgerService,
+  ) {}
 
   /**
    * Creates confirmed purchase orders inside the award transaction. Unique constraints
@@ -143,7 +147,7 @@ export class OrdersService {
       .getMany();
     for (const order of orders) {
       orderLifecycle.assertMove(order.status, 'CANCELLED');
-      await releaseOrderReservations(tx, order.id);
+      await releaseOrderReservations(this.ledger, tx, order.id);
       await tx.update(PurchaseOrderEntity, { id: order.id }, { status: 'CANCELLED' });
       await appendAudit(tx, {
         actorUserId,

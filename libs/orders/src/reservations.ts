@@ -1,14 +1,20 @@
 import type { EntityManager } from 'typeorm';
+import { OrderLineEntity } from '../../database/src/entities/orders.entity.js';
+import type { StockLedgerService } from '../../market/src/stock-ledger.service.js';
 
 /**
- * Frees the stock an order had reserved (declined or cancelled). Summed per lot first: an order
- * may hold two lines from one lot, and UPDATE … FROM applies only one joined row per lot.
+ * Frees the stock an order had reserved (declined or cancelled), through the ledger (which sums
+ * an order's lines per lot). Returns the order's lines for the caller's next step.
  */
-export async function releaseOrderReservations(tx: EntityManager, orderId: string): Promise<void> {
-  await tx.query(
-    `UPDATE stock_lot SET reserved_quantity = stock_lot.reserved_quantity - released.quantity
-       FROM (SELECT stock_lot_id, sum(quantity) AS quantity FROM order_line WHERE order_id = $1 GROUP BY stock_lot_id) AS released
-      WHERE stock_lot.id = released.stock_lot_id`,
-    [orderId],
+export async function releaseOrderReservations(
+  ledger: StockLedgerService,
+  tx: EntityManager,
+  orderId: string,
+): Promise<OrderLineEntity[]> {
+  const lines = await tx.find(OrderLineEntity, { where: { orderId }, order: { id: 'ASC' } });
+  await ledger.release(
+    tx,
+    lines.map((line) => ({ stockLotId: line.stockLotId, milli: line.quantity })),
   );
+  return lines;
 }

@@ -148,6 +148,12 @@ export class DemandRequestEntity {
 @Entity('demand_line')
 @Index(['demandId', 'lineNo'], { unique: true })
 @Check('CHK_demand_line_quantity', 'quantity > 0')
+// The ledger never awards more than a line asks for, nor takes back more than it gave.
+@Check('CHK_demand_line_awarded', 'awarded_quantity >= 0 AND awarded_quantity <= quantity')
+@Check(
+  'CHK_demand_line_max_price',
+  'max_unit_price IS NULL OR (max_unit_price >= 0 AND max_unit_price <= 9007199254740991)',
+)
 export class DemandLineEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -192,6 +198,8 @@ export class DemandLineEntity {
 @Index(['demandLineId', 'status'])
 @Check('CHK_offer_quantity', 'quantity > 0')
 @Check('CHK_offer_price', 'unit_price >= 0')
+// Rupiah travels as a JSON number: nothing stored may exceed 2^53 - 1.
+@Check('CHK_offer_price_safe', 'unit_price <= 9007199254740991')
 export class OfferEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

@@ -28,6 +28,8 @@ export type OrderStatus = 'CONFIRMED' | 'DECLINED' | 'DISPATCHED' | 'RECEIVED' |
  * cooperative for each shortfall re-awarded later.
  */
 @Entity('purchase_order')
+// Rupiah travels as a JSON number: a total beyond 2^53 - 1 could never be read back.
+@Check('CHK_purchase_order_total', 'total >= 0 AND total <= 9007199254740991')
 @Index('UQ_purchase_order_award', ['demandId', 'cooperativeId'], {
   unique: true,
   where: 'shortfall_id IS NULL',
@@ -130,6 +132,7 @@ export class PurchaseOrderEntity {
 @Entity('order_line')
 @Index('UQ_order_line_offer_per_order', ['orderId', 'offerId'], { unique: true })
 @Check('CHK_order_line_quantity', 'quantity > 0')
+@Check('CHK_order_line_price', 'unit_price >= 0 AND unit_price <= 9007199254740991')
 @Check(
   'CHK_order_line_receipt',
   'accepted_quantity IS NULL OR (accepted_quantity >= 0 AND rejected_quantity >= 0 AND accepted_quantity + rejected_quantity = quantity)',

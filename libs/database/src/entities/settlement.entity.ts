@@ -22,6 +22,7 @@ export type ShortfallStatus = 'PENDING' | 'RESOLVED';
 /** The cooperative's invoice for one received order: accepted quantity x unit price, never more. */
 @Entity('invoice')
 @Check('CHK_invoice_paid', 'paid >= 0 AND paid <= total')
+@Check('CHK_invoice_total', 'total >= 0 AND total <= 9007199254740991')
 @Index(['kitchenId', 'issuedAt'])
 @Index(['cooperativeId', 'issuedAt'])
 @Index(['marketCode', 'issuedAt'])
@@ -100,6 +101,7 @@ export class PaymentEntity {
 
 /** What a cooperative owes a consignor (UMKM or BUMN) once consigned goods are accepted. */
 @Entity('consignment_payable')
+@Check('CHK_consignment_payable_amount', 'quantity >= 0 AND amount >= 0 AND amount <= 9007199254740991')
 @Index(['cooperativeId', 'status'])
 @Index(['consignorId', 'status'])
 export class ConsignmentPayableEntity {
@@ -165,6 +167,10 @@ export class ConsignmentPayableEntity {
  * is resolved once, whatever the retries.
  */
 @Entity('shortfall')
+@Check(
+  'CHK_shortfall_quantity',
+  'quantity > 0 AND reawarded_quantity >= 0 AND reawarded_quantity <= quantity',
+)
 @Index(['source', 'sourceId', 'demandLineId'], { unique: true })
 export class ShortfallEntity {
   @PrimaryGeneratedColumn('uuid')
