@@ -1,4 +1,5 @@
 import { daysFromNow, errorCode, eventually, secondsFromNow, TestSystem } from '../support/test-app.js';
+import { expectSystemInvariants } from '../support/invariants.js';
 
 const POST_DEMAND = `mutation($input: PostDemandInput!) { postDemand(input: $input) { id lines { id commodity { code } } } }`;
 const ADD_LOT = `mutation($input: StockLotInput!) { addStockLot(input: $input) { id } }`;
@@ -42,6 +43,7 @@ describe('after the award: a whole day of delivery, inspection and money', () =>
     };
     for (const [name, email] of Object.entries(logins)) tokens[name] = await system.login(email);
   });
+  afterEach(async () => expectSystemInvariants(system));
   afterAll(async () => system.stop());
 
   async function ordersOf(token: string): Promise<OrderNode[]> {
@@ -532,6 +534,7 @@ describe('a coordinator withdraws an awarded demand', () => {
   beforeAll(async () => {
     system = await TestSystem.start();
   });
+  afterEach(async () => expectSystemInvariants(system));
   afterAll(async () => system.stop());
 
   it('cancels the orders not yet received and frees their stock; the kitchen cannot', async () => {

@@ -21,6 +21,7 @@ import {
   TestSystem,
   type GraphQLResult,
 } from '../support/test-app.js';
+import { expectQuantityInvariants } from '../support/invariants.js';
 
 const POST_DEMAND = `mutation($input: PostDemandInput!) {
   postDemand(input: $input) { id status biddingClosesAt lines { id quantity commodity { code } } }
@@ -187,8 +188,10 @@ describe('jobs and races, with the worker stopped (the test runs each job by han
     t = await loginAll(system);
     evaluation = system.api.get(MarketEvaluationService);
   });
-  afterEach(() => {
+  afterEach(async () => {
     evaluation.failPoint = null;
+    evaluation.pauseHook = null;
+    await expectQuantityInvariants(market.db);
   });
   afterAll(async () => system?.stop());
 
@@ -364,7 +367,7 @@ describe('jobs and races, with the worker stopped (the test runs each job by han
 
   it('three close jobs of one market moment running at once close all three into one batch, without deadlock', async () => {
     // Five market moments (one delivery date each), three kitchens' demand in each.
-    const closesAt = secondsFromNow(2);
+    const closesAt = secondsFromNow(8); // fifteen posts must fit before it, on a loaded machine too
     const kitchens = [t.kitchen, t.otherKitchen, t.thirdKitchen];
     const rounds: PostedDemand[][] = [];
     for (let round = 0; round < 5; round++) {
@@ -460,6 +463,7 @@ describe('jobs and races, with the worker running', () => {
     queue = system.worker!.get<Queue>(getQueueToken(MARKET_QUEUE));
     watch(system.worker!, 'first');
   });
+  afterEach(async () => expectQuantityInvariants(market.db));
   afterAll(async () => system?.stop());
 
   const runsOf = (jobId: string) => completed.filter((job) => job.id === jobId);

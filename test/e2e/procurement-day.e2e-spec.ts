@@ -1,4 +1,5 @@
 import { daysFromNow, errorCode, eventually, secondsFromNow, TestSystem } from '../support/test-app.js';
+import { expectSystemInvariants } from '../support/invariants.js';
 
 const POST_DEMAND = `mutation($input: PostDemandInput!) {
   postDemand(input: $input) { id status deliverBy lines { id quantity commodity { code } } }
@@ -36,6 +37,7 @@ describe('a procurement day in Kota Blitar', () => {
       system.login('koordinator@pasargizi.test'),
     ]);
   });
+  afterEach(async () => expectSystemInvariants(system));
   afterAll(async () => system.stop());
 
   async function addLot(token: string, commodityCode: string, quantity: number, grade = 'A') {
@@ -277,6 +279,7 @@ describe('quantities in the units people count in', () => {
   beforeAll(async () => {
     system = await TestSystem.start({ worker: false });
   });
+  afterEach(async () => expectSystemInvariants(system));
   afterAll(async () => system.stop());
 
   it('lists each commodity’s units and converts karung, peti and butir exactly to base units', async () => {
@@ -356,6 +359,7 @@ describe('the market policy of a regency', () => {
   beforeAll(async () => {
     system = await TestSystem.start();
   });
+  afterEach(async () => expectSystemInvariants(system));
   afterAll(async () => system.stop());
 
   it('is read by anyone, changed by its coordinator, and applied to the next award', async () => {

@@ -2,6 +2,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { MarketEvaluationService } from '../../libs/market/src/market-evaluation.service.js';
 import { ShortfallService } from '../../libs/market/src/shortfall.service.js';
+import { expectQuantityInvariants } from '../support/invariants.js';
 import {
   daysFromNow,
   errorCode,
@@ -290,6 +291,7 @@ describe('settlement edges, with the worker running', () => {
     system = await TestSystem.start();
     market = new Market(system);
   });
+  afterEach(async () => expectQuantityInvariants(system.api.get<DataSource>(getDataSourceToken())));
   afterAll(async () => system?.stop());
 
   it('a receipt with bad input changes nothing', async () => {
@@ -939,6 +941,7 @@ describe('settlement edges, with the worker stopped (jobs run by hand)', () => {
     system = await TestSystem.start({ worker: false });
     market = new Market(system);
   });
+  afterEach(async () => expectQuantityInvariants(system.api.get<DataSource>(getDataSourceToken())));
   afterAll(async () => system?.stop());
 
   it('two resolve-shortfall runs at once (a crashed job retried) re-award exactly once', async () => {

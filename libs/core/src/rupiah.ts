@@ -66,3 +66,16 @@ export const MAX_SAFE_RUPIAH: Rupiah = BigInt(Number.MAX_SAFE_INTEGER);
 export function isStorableTotal(total: Rupiah): boolean {
   return total >= 0n && total <= MAX_DOCUMENT_TOTAL;
 }
+
+/** An offer may ask at most this many times the commodity's reference price in its market. */
+export const REFERENCE_PRICE_FACTOR = 10n;
+
+/** Without a reference price, no unit price (per base unit) may exceed Rp 10 million. */
+export const MAX_UNIT_PRICE_WITHOUT_REFERENCE: Rupiah = 10_000_000n;
+
+/** The highest unit price an offer may ask, given the commodity's reference price (or none). */
+export function unitPriceLimit(reference: Rupiah | null): { limit: Rupiah; reference: Rupiah | null } {
+  return reference === null || reference <= 0n
+    ? { limit: MAX_UNIT_PRICE_WITHOUT_REFERENCE, reference: null }
+    : { limit: reference * REFERENCE_PRICE_FACTOR, reference };
+}

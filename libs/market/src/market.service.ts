@@ -6,6 +6,14 @@ import { gradeAtLeast, QUALITY_GRADES, type QualityGrade } from '../../core/src/
 import type { Page, PageRequest } from '../../core/src/pagination.js';
 import { milliToDecimalText, quantityToMilli } from '../../core/src/quantity.js';
 import { marketCodeOf } from '../../core/src/region-code.js';
+import {
+  formatRupiah,
+  isStorableTotal,
+  lineAmount,
+  MAX_DOCUMENT_TOTAL,
+  REFERENCE_PRICE_FACTOR,
+  unitPriceLimit,
+} from '../../core/src/rupiah.js';
 import { addDays, instantToLocalDate, localTimeToInstant, requireLocalDate } from '../../core/src/time.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
 import { OrdersService } from '../../orders/src/orders.service.js';
@@ -651,9 +659,10 @@ export class MarketService {
         status: DemandStatus;
         bidding_closes_at: Date;
         market_code: string;
+        delivery_date: string;
       }[] = await tx.query(
         `SELECT l.id, l.demand_id, l.commodity_code, l.max_unit_price::text, l.min_grade,
-                d.status, d.bidding_closes_at, d.market_code
+                d.status, d.bidding_closes_at, d.market_code, d.delivery_date::text
            FROM demand_line l JOIN demand_request d ON d.id = l.demand_id
           WHERE l.id = ANY($1::uuid[]) ORDER BY d.id FOR SHARE OF d`,
         [unique(parsed.map((p) => p.demandLineId))],
@@ -678,6 +687,7 @@ export class MarketService {
             status: row.status,
             biddingClosesAt: row.bidding_closes_at,
             marketCode: row.market_code,
+            deliveryDate: row.delivery_date,
           },
         ]),
       );
@@ -693,6 +703,9 @@ export class MarketService {
         : new Map<string, { baseUnit: string; units: UnitDefinition[] }>();
       const now = Date.now();
       const cooperativeMarket = marketCodeOf(cooperative.regionCode);
+      const referencePrices = new Map(
+        (await this.catalog.referencePricesOn(cooperativeMarket, null)).map((p) => [p.commodityCode, p.unitPrice]),
+      );
       const lotUse = new Map<string, number>();
       const rows = parsed.map((offer) => {
         const at = (en: string, id: string) =>
@@ -752,6 +765,32 @@ export class MarketService {
             'BAD_USER_INPUT',
             `the offer (${offer.quantity}) is bigger than what the lot has available (${available / 1000})`,
             `jumlah penawaran (${offer.quantity}) melebihi stok lot yang tersedia (${available / 1000})`,
+          );
+        }
+        if (lot.expiresOn && lot.expiresOn < demand.deliveryDate) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `the lot expires on ${lot.expiresOn}, before the delivery date ${demand.deliveryDate}`,
+            `lot kedaluwarsa pada ${lot.expiresOn}, sebelum tanggal pengiriman ${demand.deliveryDate}`,
+          );
+        }
+        const priceLimit = unitPriceLimit(referencePrices.get(line.commodityCode) ?? null);
+        if (offer.unitPrice > priceLimit.limit) {
+          throw fail(
+            'BAD_USER_INPUT',
+            priceLimit.reference === null
+              ? `unitPrice ${formatRupiah(offer.unitPrice)} is above the most any offer may ask (${formatRupiah(priceLimit.limit)} per ${lot.commodityCode} base unit)`
+              : `unitPrice ${formatRupiah(offer.unitPrice)} is more than ${REFERENCE_PRICE_FACTOR}× the reference price ${formatRupiah(priceLimit.reference)} for ${line.commodityCode} in this market`,
+            priceLimit.reference === null
+              ? `unitPrice ${formatRupiah(offer.unitPrice)} melebihi harga tertinggi yang boleh diajukan (${formatRupiah(priceLimit.limit)} per satuan dasar ${lot.commodityCode})`
+              : `unitPrice ${formatRupiah(offer.unitPrice)} lebih dari ${REFERENCE_PRICE_FACTOR}× harga acuan ${formatRupiah(priceLimit.reference)} untuk ${line.commodityCode} di pasar ini`,
+          );
+        }
+        if (!isStorableTotal(lineAmount(offer.unitPrice, offer.quantityMilli))) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `the offer's value (quantity × unitPrice) is above ${formatRupiah(MAX_DOCUMENT_TOTAL)}, more than one order may hold`,
+            `nilai penawaran (jumlah × unitPrice) melebihi ${formatRupiah(MAX_DOCUMENT_TOTAL)}, lebih dari yang dapat dimuat satu pesanan`,
           );
         }
         if (line.maxUnitPrice !== null && offer.unitPrice > line.maxUnitPrice) {
