@@ -704,7 +704,10 @@ export class MarketService {
       const now = Date.now();
       const cooperativeMarket = marketCodeOf(cooperative.regionCode);
       const referencePrices = new Map(
-        (await this.catalog.referencePricesOn(cooperativeMarket, null)).map((p) => [p.commodityCode, p.unitPrice]),
+        (await this.catalog.referencePricesOn(cooperativeMarket, null)).map((p) => [
+          p.commodityCode,
+          p.unitPrice,
+        ]),
       );
       const lotUse = new Map<string, number>();
       const rows = parsed.map((offer) => {
