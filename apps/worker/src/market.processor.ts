@@ -33,6 +33,15 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
   /** Jobs of different batches run side by side; jobs of one batch serialise on its row lock. */
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.workerConcurrency;
+    const pauseMs = this.config.evaluationPauseMs;
+    if (pauseMs > 0) {
+      // The chaos suite kills this worker while it waits here, inside the evaluate transaction.
+      this.evaluation.pauseHook = async (step) => {
+        if (step !== 'engine-ran') return;
+        console.log(`evaluation paused at ${step} for ${pauseMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      };
+    }
   }
 
   async process(job: Job): Promise<unknown> {

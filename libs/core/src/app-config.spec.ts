@@ -105,4 +105,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ NODE_ENV: 'staging' }).some((p) => p.startsWith('NODE_ENV'))).toBe(true);
     expect(problemsOf({ QUEUE_PREFIX: 'Has Spaces' }).some((p) => p.startsWith('QUEUE_PREFIX'))).toBe(true);
   });
+
+  it('takes EVALUATION_PAUSE_MS (the chaos suite) only in tests', () => {
+    expect(loadConfig({ NODE_ENV: 'test', EVALUATION_PAUSE_MS: '60000' }).evaluationPauseMs).toBe(60000);
+    expect(loadConfig({}).evaluationPauseMs).toBe(0);
+    expect(problemsOf({ ...PRODUCTION, EVALUATION_PAUSE_MS: '5' })).toEqual([
+      'EVALUATION_PAUSE_MS is for tests only (NODE_ENV=test)',
+    ]);
+    expect(problemsOf({ NODE_ENV: 'test', EVALUATION_PAUSE_MS: '-1' })[0]).toMatch(/^EVALUATION_PAUSE_MS/);
+  });
 });

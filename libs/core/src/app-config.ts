@@ -58,6 +58,12 @@ class EnvironmentVariables {
   @Min(1, { message: 'DATABASE_POOL_SIZE must be at least 1' })
   @Max(500, { message: 'DATABASE_POOL_SIZE must be at most 500' })
   DATABASE_POOL_SIZE = 20;
+
+  /** Tests only (chaos suite): the worker holds each evaluation open this long, to be killed mid-award. */
+  @IsInt({ message: 'EVALUATION_PAUSE_MS must be a whole number' })
+  @Min(0, { message: 'EVALUATION_PAUSE_MS must be at least 0' })
+  @Max(600000, { message: 'EVALUATION_PAUSE_MS must be at most 600000' })
+  EVALUATION_PAUSE_MS = 0;
 }
 
 export interface AppConfig {
@@ -74,6 +80,8 @@ export interface AppConfig {
   workerConcurrency: number;
   /** Postgres connections of one API process (a worker uses at most 10). */
   databasePoolSize: number;
+  /** Tests only: how long the worker pauses inside each evaluation (0 = never). */
+  evaluationPauseMs: number;
 }
 
 export class ConfigError extends Error {
@@ -90,7 +98,13 @@ export const DEVELOPMENT_DEFAULTS = {
   seedPassword: 'pasargizi-demo',
 } as const;
 
-const NUMERIC = ['PORT', 'OUTBOX_POLL_MS', 'WORKER_CONCURRENCY', 'DATABASE_POOL_SIZE'] as const;
+const NUMERIC = [
+  'PORT',
+  'OUTBOX_POLL_MS',
+  'WORKER_CONCURRENCY',
+  'DATABASE_POOL_SIZE',
+  'EVALUATION_PAUSE_MS',
+] as const;
 
 /** Validates the environment into a typed object; throws ConfigError naming every bad variable. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -118,6 +132,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     else if (vars.JWT_SECRET === DEVELOPMENT_DEFAULTS.jwtSecret)
       problems.push('JWT_SECRET must not be the development default in production');
   }
+  if (vars.EVALUATION_PAUSE_MS > 0 && vars.NODE_ENV !== 'test')
+    problems.push('EVALUATION_PAUSE_MS is for tests only (NODE_ENV=test)');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: vars.NODE_ENV,
@@ -131,5 +147,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxPollMs: vars.OUTBOX_POLL_MS,
     workerConcurrency: vars.WORKER_CONCURRENCY,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
+    evaluationPauseMs: vars.EVALUATION_PAUSE_MS,
   };
 }
