@@ -12,6 +12,76 @@ const nodeGlobals = Object.fromEntries(
   ]),
 );
 
+/**
+ * Table ownership: every entity has one owning lib, and only the owner queries or writes its table.
+ * Another lib may name an entity as a TYPE (rows the owner's service hands over) but may not import
+ * it as a value (a repository, find, insert or update target): it calls the owner's service.
+ * Stock (stock_lot.reserved_quantity) and awarded quantities (demand_line.awarded_quantity) move
+ * only through the market's StockLedgerService, which a unit test enforces on the SQL itself.
+ */
+const ENTITY_OWNERS = {
+  identity: ['RegionEntity', 'OrganizationEntity', 'UserEntity'],
+  catalog: ['CommodityEntity', 'CommodityUnitEntity', 'ReferencePriceEntity', 'MarketPolicyEntity'],
+  market: [
+    'StockLotEntity',
+    'DemandRequestEntity',
+    'DemandLineEntity',
+    'OfferEntity',
+    'OfferEvaluationEntity',
+    'MarketBatchEntity',
+    'ShortfallEntity',
+  ],
+  orders: ['PurchaseOrderEntity', 'OrderLineEntity', 'OrderNumberCounterEntity'],
+  settlement: ['InvoiceEntity', 'PaymentEntity', 'ConsignmentPayableEntity'],
+  monitoring: ['AlertEntity'],
+  jobs: ['OutboxMessageEntity', 'IdempotencyRecordEntity', 'AuditEntryEntity'],
+};
+
+/** The documented exceptions: value imports a lib may make of entities it does not own, and why. */
+const ENTITY_EXCEPTIONS = {
+  // Regions are identity's; the catalog reads them to resolve a region's chain for prices.
+  catalog: ['RegionEntity'],
+  // The market reads organisations (locations; the award locks cooperatives FOR SHARE to see a
+  // suspension), supervision suspends a cooperative, the award reads commodity base units, and
+  // evaluation, re-award and supervision raise alerts (an append-only table any lib may add to).
+  market: ['OrganizationEntity', 'CommodityEntity', 'AlertEntity'],
+  // A decline or a rejection hands a shortfall over to the market's re-award (the market module
+  // imports orders, so orders cannot call the market's service without a cycle).
+  orders: ['ShortfallEntity'],
+  // A receipt reads the consigned lot's unit cost and consignor to owe the consignor.
+  settlement: ['StockLotEntity'],
+  // Oversight reads the audit trail.
+  monitoring: ['AuditEntryEntity'],
+};
+
+function entityOwnershipRules() {
+  return Object.keys(ENTITY_OWNERS).map((lib) => {
+    const allowed = new Set([...ENTITY_OWNERS[lib], ...(ENTITY_EXCEPTIONS[lib] ?? [])]);
+    const foreign = Object.values(ENTITY_OWNERS)
+      .flat()
+      .filter((name) => !allowed.has(name));
+    return {
+      files: [`libs/${lib}/src/**/*.ts`],
+      ignores: ['**/*.spec.ts'],
+      rules: {
+        '@typescript-eslint/no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                group: ['**/database/src/entities/*', '**/database/src/entities/index.js'],
+                importNames: foreign,
+                allowTypeImports: true,
+                message: `libs/${lib} does not own this table: call its owning lib's service (ownership map in eslint.config.js).`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
+}
+
 export default defineConfig(
   { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'bench/results/'] },
   js.configs.recommended,
@@ -44,6 +114,7 @@ export default defineConfig(
       'prefer-const': ['error', { destructuring: 'all' }],
     },
   },
+  ...entityOwnershipRules(),
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../../core/src/domain-error.js';
 import { appendAudit, returnedRows } from '../../database/src/audit.js';
 import { OrganizationEntity } from '../../database/src/entities/identity.entity.js';
 import { OfferEntity, StockLotEntity } from '../../database/src/entities/market.entity.js';
-import { OrderLineEntity, PurchaseOrderEntity } from '../../database/src/entities/orders.entity.js';
+import type { OrderLineEntity, PurchaseOrderEntity } from '../../database/src/entities/orders.entity.js';
+import { OrdersService } from '../../orders/src/orders.service.js';
 import { AlertEntity } from '../../database/src/entities/settlement.entity.js';
 import {
   coordinates,
@@ -24,7 +25,10 @@ export interface LotDeliveryRecord {
 /** The coordinator's levers over cooperatives, and the trace of where a lot went. */
 @Injectable()
 export class SupervisionService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly orders: OrdersService,
+  ) {}
 
   /**
    * Suspends a cooperative (e.g. after a food-safety incident): its open offers become
@@ -143,15 +147,9 @@ export class SupervisionService {
     if (!lot || (signedIn.organizationId !== lot.cooperativeId && !coordinates(signedIn, lot.marketCode))) {
       throw DomainError.notFound('Stock lot', 'Lot stok', { id: stockLotId });
     }
-    const lines = await this.dataSource
-      .getRepository(OrderLineEntity)
-      .find({ where: { stockLotId }, order: { id: 'ASC' } });
+    const lines = await this.orders.linesByStockLotId(stockLotId);
     const orders = new Map(
-      (
-        await this.dataSource
-          .getRepository(PurchaseOrderEntity)
-          .findBy({ id: In([...new Set(lines.map((l) => l.orderId))]) })
-      ).map((o) => [o.id, o]),
+      (await this.orders.ordersByIds([...new Set(lines.map((l) => l.orderId))])).map((o) => [o.id, o]),
     );
     return { lot, deliveries: lines.map((line) => ({ order: orders.get(line.orderId)!, line })) };
   }

@@ -217,6 +217,13 @@ export class OrdersService {
     return this.dataSource.getRepository(OrderLineEntity).findBy({ id: In([...ids]) });
   }
 
+  /** Every order line a lot went to (the recall trace). */
+  async linesByStockLotId(stockLotId: string): Promise<OrderLineEntity[]> {
+    return this.dataSource
+      .getRepository(OrderLineEntity)
+      .find({ where: { stockLotId }, order: { id: 'ASC' } });
+  }
+
   /** Awards are order lines seen from the demand line. */
   async awardsByDemandLineIds(lineIds: readonly string[]): Promise<OrderLineEntity[]> {
     return this.dataSource
