@@ -12,7 +12,7 @@ import { createWorkerApp } from '../../apps/worker/src/worker.app.js';
 import { MarketProcessor } from '../../apps/worker/src/market.processor.js';
 import { MARKET_QUEUE } from '../../libs/jobs/src/job-types.js';
 import { MarketEvaluationService } from '../../libs/market/src/market-evaluation.service.js';
-import { MarketService } from '../../libs/market/src/market.service.js';
+import { DemandService } from '../../libs/market/src/demand.service.js';
 import {
   daysFromNow,
   errorCode,
@@ -381,7 +381,7 @@ describe('jobs and races, with the worker stopped (the test runs each job by han
       );
     }
     await eventually(async () => Date.now() > Date.parse(closesAt) + 50, 5000);
-    const service = system.api.get(MarketService);
+    const service = system.api.get(DemandService);
     for (const demands of rounds) {
       const before = await market.footprint();
       // Three workers pick up the three close jobs of one moment at the same time.
@@ -403,7 +403,7 @@ describe('jobs and races, with the worker stopped (the test runs each job by han
   });
 
   it('a close job for a demand already evaluated or cancelled is a no-op', async () => {
-    const service = system.api.get(MarketService);
+    const service = system.api.get(DemandService);
     const { demand, riceLot, eggLot, batchId } = await closedTwoSupplierDemand(daysFromNow(43));
     await evaluation.evaluateBatch(batchId);
     expect(await market.status(demand.id)).toBe('AWARDED');

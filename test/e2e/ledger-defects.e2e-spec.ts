@@ -11,7 +11,7 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { MarketEvaluationService } from '../../libs/market/src/market-evaluation.service.js';
-import { MarketService } from '../../libs/market/src/market.service.js';
+import { DemandService } from '../../libs/market/src/demand.service.js';
 import { StockLedgerService } from '../../libs/market/src/stock-ledger.service.js';
 import { DomainError } from '../../libs/core/src/domain-error.js';
 import { expectQuantityInvariants } from '../support/invariants.js';
@@ -110,7 +110,7 @@ describe('the ledger defects (issue 7: 1, 2, 3, 12)', () => {
   /** Closes the demands of one market moment (their close jobs, run by hand) and returns the batch. */
   async function closeAll(closesAt: string, ...demandIds: string[]): Promise<string> {
     await eventually(async () => Date.now() > Date.parse(closesAt) + 50, 10_000);
-    const market = system.api.get(MarketService);
+    const market = system.api.get(DemandService);
     const closed = await Promise.all(demandIds.map((id) => market.closeDueDemand(id)));
     return closed[0]!.batchId!;
   }

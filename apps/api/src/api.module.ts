@@ -14,7 +14,9 @@ import { IdentityService } from '../../../libs/identity/src/identity.service.js'
 import { TokenService } from '../../../libs/identity/src/token.service.js';
 import { EvaluationReadService } from '../../../libs/market/src/evaluation-read.service.js';
 import { MarketModule } from '../../../libs/market/src/market.module.js';
-import { MarketService } from '../../../libs/market/src/market.service.js';
+import { DemandService } from '../../../libs/market/src/demand.service.js';
+import { OfferService } from '../../../libs/market/src/offer.service.js';
+import { StockLotService } from '../../../libs/market/src/stock-lot.service.js';
 import { MonitoringModule } from '../../../libs/monitoring/src/monitoring.module.js';
 import { OrdersModule } from '../../../libs/orders/src/orders.module.js';
 import { OrdersService } from '../../../libs/orders/src/orders.service.js';
@@ -87,7 +89,9 @@ export class ApiModule {
             TokenService,
             IdentityService,
             CatalogService,
-            MarketService,
+            DemandService,
+            OfferService,
+            StockLotService,
             OrdersService,
             EvaluationReadService,
           ],
@@ -96,7 +100,9 @@ export class ApiModule {
             tokens: TokenService,
             identity: IdentityService,
             catalog: CatalogService,
-            market: MarketService,
+            demands: DemandService,
+            offers: OfferService,
+            stockLots: StockLotService,
             orders: OrdersService,
             evaluations: EvaluationReadService,
           ) => ({
@@ -118,7 +124,15 @@ export class ApiModule {
               return {
                 req,
                 actor: token ? tokens.verify(token) : null,
-                loaders: createLoaders({ identity, catalog, market, orders, evaluations }),
+                loaders: createLoaders({
+                  identity,
+                  catalog,
+                  demands,
+                  offers,
+                  stockLots,
+                  orders,
+                  evaluations,
+                }),
                 locale: /^id\b/i.test(req.headers['accept-language'] ?? '') ? 'id' : 'en',
               };
             },

@@ -4,7 +4,7 @@ import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
 import { MarketEvaluationService } from '../../../libs/market/src/market-evaluation.service.js';
-import { MarketService } from '../../../libs/market/src/market.service.js';
+import { DemandService } from '../../../libs/market/src/demand.service.js';
 import { ShortfallService } from '../../../libs/market/src/shortfall.service.js';
 import {
   JOB_CLOSE_BIDDING,
@@ -22,7 +22,7 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
   private readonly logger = new Logger(MarketProcessor.name);
 
   constructor(
-    private readonly market: MarketService,
+    private readonly demands: DemandService,
     private readonly evaluation: MarketEvaluationService,
     private readonly shortfalls: ShortfallService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -47,7 +47,7 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
   async process(job: Job): Promise<unknown> {
     switch (job.name) {
       case JOB_CLOSE_BIDDING:
-        return this.market.closeDueDemand((job.data as CloseBiddingPayload).demandId);
+        return this.demands.closeDueDemand((job.data as CloseBiddingPayload).demandId);
       case JOB_EVALUATE_MARKET:
         return this.evaluation.evaluateBatch((job.data as EvaluateMarketPayload).batchId);
       case JOB_RESOLVE_SHORTFALL:

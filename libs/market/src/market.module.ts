@@ -5,7 +5,9 @@ import { AwardInputBuilder } from './award-input.builder.js';
 import { StockLedgerModule } from './stock-ledger.module.js';
 import { EvaluationReadService } from './evaluation-read.service.js';
 import { MarketEvaluationService } from './market-evaluation.service.js';
-import { MarketService } from './market.service.js';
+import { DemandService } from './demand.service.js';
+import { OfferService } from './offer.service.js';
+import { StockLotService } from './stock-lot.service.js';
 import { ShortfallService } from './shortfall.service.js';
 import { SupervisionService } from './supervision.service.js';
 
@@ -13,14 +15,18 @@ import { SupervisionService } from './supervision.service.js';
   imports: [CatalogModule, OrdersModule, StockLedgerModule],
   providers: [
     AwardInputBuilder,
-    MarketService,
+    StockLotService,
+    DemandService,
+    OfferService,
     MarketEvaluationService,
     EvaluationReadService,
     ShortfallService,
     SupervisionService,
   ],
   exports: [
-    MarketService,
+    StockLotService,
+    DemandService,
+    OfferService,
     MarketEvaluationService,
     EvaluationReadService,
     ShortfallService,

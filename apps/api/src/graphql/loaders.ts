@@ -1,7 +1,9 @@
 import DataLoader from 'dataloader';
 import type { CatalogService } from '../../../../libs/catalog/src/catalog.service.js';
 import type { IdentityService } from '../../../../libs/identity/src/identity.service.js';
-import type { MarketService } from '../../../../libs/market/src/market.service.js';
+import type { DemandService } from '../../../../libs/market/src/demand.service.js';
+import type { OfferService } from '../../../../libs/market/src/offer.service.js';
+import type { StockLotService } from '../../../../libs/market/src/stock-lot.service.js';
 import type { OrdersService } from '../../../../libs/orders/src/orders.service.js';
 import type { EvaluationReadService } from '../../../../libs/market/src/evaluation-read.service.js';
 import type {
@@ -32,14 +34,16 @@ function groupBy<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): V[]
 export interface LoaderServices {
   identity: IdentityService;
   catalog: CatalogService;
-  market: MarketService;
+  demands: DemandService;
+  offers: OfferService;
+  stockLots: StockLotService;
   orders: OrdersService;
   evaluations: EvaluationReadService;
 }
 
 /** Fresh per request: batching within one query, no cache shared between users. */
 export function createLoaders(services: LoaderServices) {
-  const { identity, catalog, market, orders, evaluations } = services;
+  const { identity, catalog, demands, offers, stockLots, orders, evaluations } = services;
   return {
     organization: new DataLoader<string, OrganizationEntity>(async (ids) =>
       byKey(ids, await identity.organizationsByIds(ids), (row) => row.id),
@@ -54,30 +58,30 @@ export function createLoaders(services: LoaderServices) {
       groupBy(codes, await catalog.unitsByCommodityCodes(codes), (row) => row.commodityCode),
     ),
     demand: new DataLoader<string, DemandRequestEntity>(async (ids) =>
-      byKey(ids, await market.demandsByIds(ids), (row) => row.id),
+      byKey(ids, await demands.demandsByIds(ids), (row) => row.id),
     ),
     demandLine: new DataLoader<string, DemandLineEntity>(async (ids) =>
-      byKey(ids, await market.linesByIds(ids), (row) => row.id),
+      byKey(ids, await demands.linesByIds(ids), (row) => row.id),
     ),
     linesOfDemand: new DataLoader<string, DemandLineEntity[]>(async (ids) =>
-      groupBy(ids, await market.linesByDemandIds(ids), (row) => row.demandId),
+      groupBy(ids, await demands.linesByDemandIds(ids), (row) => row.demandId),
     ),
     offer: new DataLoader<string, OfferEntity>(async (ids) =>
-      byKey(ids, await market.offersByIds(ids), (row) => row.id),
+      byKey(ids, await offers.offersByIds(ids), (row) => row.id),
     ),
     stockLot: new DataLoader<string, StockLotEntity>(async (ids) =>
-      byKey(ids, await market.stockLotsByIds(ids), (row) => row.id),
+      byKey(ids, await stockLots.stockLotsByIds(ids), (row) => row.id),
     ),
     /** Offer counts per line, all cooperatives (kitchens and coordinators). */
     offerCount: new DataLoader<string, number>(async (ids) => {
-      const counts = await market.offerCountsByLineIds(ids, null);
+      const counts = await offers.offerCountsByLineIds(ids, null);
       return ids.map((id) => counts.get(id) ?? 0);
     }),
     /** Offer counts per line for one cooperative: its own. Key: `${cooperativeId}/${lineId}`. */
     ownOfferCount: new DataLoader<string, number>(async (keys) => {
       const cooperativeId = keys[0]!.split('/')[0]!;
       const lineIds = keys.map((key) => key.split('/')[1]!);
-      const counts = await market.offerCountsByLineIds(lineIds, cooperativeId);
+      const counts = await offers.offerCountsByLineIds(lineIds, cooperativeId);
       return lineIds.map((id) => counts.get(id) ?? 0);
     }),
     evaluationsOfLine: new DataLoader<string, OfferEvaluationEntity[]>(async (ids) =>

@@ -2,7 +2,7 @@ import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { DomainError } from '../../../../libs/core/src/domain-error.js';
 import { requireActor } from '../../../../libs/identity/src/actor.js';
 import { coordinates } from '../../../../libs/identity/src/actor.js';
-import { MarketService } from '../../../../libs/market/src/market.service.js';
+import { DemandService } from '../../../../libs/market/src/demand.service.js';
 import {
   canSeeOffer,
   canSeeOfferPrice,
@@ -72,7 +72,7 @@ export class StockLotFieldsResolver {
 
 @Resolver(() => DemandRequestType)
 export class DemandFieldsResolver {
-  constructor(private readonly market: MarketService) {}
+  constructor(private readonly demands: DemandService) {}
 
   @ResolveField('kitchen', () => OrganizationType)
   async kitchen(@Parent() demand: DemandRequestType, @Context() ctx: GqlContext) {
@@ -88,7 +88,7 @@ export class DemandFieldsResolver {
   async replaces(@Parent() demand: DemandRequestType, @Context() ctx: GqlContext) {
     if (!demand.replacesId) return null;
     try {
-      return toDemand(await this.market.demand(ctx.actor, demand.replacesId));
+      return toDemand(await this.demands.demand(ctx.actor, demand.replacesId));
     } catch (error) {
       // A cooperative that never offered on the replaced demand may not see it: null, not an error.
       if (error instanceof DomainError && error.code === 'NOT_FOUND') return null;

@@ -1,6 +1,8 @@
 import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { pageRequest } from '../../../../libs/core/src/pagination.js';
-import { MarketService } from '../../../../libs/market/src/market.service.js';
+import { DemandService } from '../../../../libs/market/src/demand.service.js';
+import { OfferService } from '../../../../libs/market/src/offer.service.js';
+import { StockLotService } from '../../../../libs/market/src/stock-lot.service.js';
 import type { GqlContext } from '../graphql/context.js';
 import {
   DemandLineConnection,
@@ -17,7 +19,11 @@ import { DemandRequestType, OfferType, StockLotType } from '../graphql/types.js'
 /** Doors to the market: authorise in the service, map the result. */
 @Resolver()
 export class MarketResolver {
-  constructor(private readonly market: MarketService) {}
+  constructor(
+    private readonly stockLots: StockLotService,
+    private readonly demands: DemandService,
+    private readonly offers: OfferService,
+  ) {}
 
   @Query(() => StockLotConnection, { description: 'COOPERATIVE_OPERATOR, newest first' })
   async myStockLots(
@@ -27,7 +33,7 @@ export class MarketResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
     return toConnection(
-      await this.market.myStockLots(ctx.actor, commodityCode, pageRequest(first, after)),
+      await this.stockLots.myStockLots(ctx.actor, commodityCode, pageRequest(first, after)),
       toStockLot,
     );
   }
@@ -42,7 +48,7 @@ export class MarketResolver {
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
     return toConnection(
-      await this.market.openDemandLines(ctx.actor, commodityCode, pageRequest(first, after)),
+      await this.offers.openDemandLines(ctx.actor, commodityCode, pageRequest(first, after)),
       toDemandLine,
     );
   }
@@ -54,7 +60,7 @@ export class MarketResolver {
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<DemandRequestType> {
-    return toDemand(await this.market.demand(ctx.actor, id));
+    return toDemand(await this.demands.demand(ctx.actor, id));
   }
 
   @Query(() => DemandRequestConnection, { description: 'KITCHEN_MANAGER' })
@@ -64,7 +70,7 @@ export class MarketResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return toConnection(await this.market.myDemands(ctx.actor, status, pageRequest(first, after)), toDemand);
+    return toConnection(await this.demands.myDemands(ctx.actor, status, pageRequest(first, after)), toDemand);
   }
 
   @Query(() => OfferConnection, { description: 'COOPERATIVE_OPERATOR' })
@@ -74,7 +80,7 @@ export class MarketResolver {
     @Args('first', { type: () => Int, nullable: true, defaultValue: 50 }) first: number,
     @Args('after', { type: () => String, nullable: true }) after: string | null,
   ) {
-    return toConnection(await this.market.myOffers(ctx.actor, status, pageRequest(first, after)), toOffer);
+    return toConnection(await this.offers.myOffers(ctx.actor, status, pageRequest(first, after)), toOffer);
   }
 
   @Mutation(() => DemandRequestType, {
@@ -84,7 +90,7 @@ export class MarketResolver {
     @Context() ctx: GqlContext,
     @Args('input') input: PostDemandInput,
   ): Promise<DemandRequestType> {
-    return toDemand(await this.market.postDemand(ctx.actor, input));
+    return toDemand(await this.demands.postDemand(ctx.actor, input));
   }
 
   @Mutation(() => DemandRequestType, { description: 'Only while OPEN' })
@@ -92,7 +98,7 @@ export class MarketResolver {
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<DemandRequestType> {
-    return toDemand(await this.market.cancelDemand(ctx.actor, id));
+    return toDemand(await this.demands.cancelDemand(ctx.actor, id));
   }
 
   @Mutation(() => DemandRequestType, { description: 'Owner or coordinator: close now and evaluate' })
@@ -100,19 +106,19 @@ export class MarketResolver {
     @Context() ctx: GqlContext,
     @Args('demandId', { type: () => ID }) demandId: string,
   ): Promise<DemandRequestType> {
-    return toDemand(await this.market.closeBidding(ctx.actor, demandId));
+    return toDemand(await this.demands.closeBidding(ctx.actor, demandId));
   }
 
   @Mutation(() => StockLotType, { description: 'COOPERATIVE_OPERATOR' })
   async addStockLot(@Context() ctx: GqlContext, @Args('input') input: StockLotInput): Promise<StockLotType> {
-    return toStockLot(await this.market.addStockLot(ctx.actor, input));
+    return toStockLot(await this.stockLots.addStockLot(ctx.actor, input));
   }
 
   @Mutation(() => OfferType, {
     description: 'Bidding open; lot of this cooperative, same commodity, enough available',
   })
   async submitOffer(@Context() ctx: GqlContext, @Args('input') input: OfferInput): Promise<OfferType> {
-    return toOffer(await this.market.submitOffer(ctx.actor, input));
+    return toOffer(await this.offers.submitOffer(ctx.actor, input));
   }
 
   @Mutation(() => [OfferType], { description: 'Many lines at once; all or nothing' })
@@ -120,7 +126,7 @@ export class MarketResolver {
     @Context() ctx: GqlContext,
     @Args('input', { type: () => [OfferInput] }) input: OfferInput[],
   ): Promise<OfferType[]> {
-    return (await this.market.submitOffers(ctx.actor, input)).map(toOffer);
+    return (await this.offers.submitOffers(ctx.actor, input)).map(toOffer);
   }
 
   @Mutation(() => OfferType, { description: 'Only while bidding is open' })
@@ -128,6 +134,6 @@ export class MarketResolver {
     @Context() ctx: GqlContext,
     @Args('id', { type: () => ID }) id: string,
   ): Promise<OfferType> {
-    return toOffer(await this.market.withdrawOffer(ctx.actor, id));
+    return toOffer(await this.offers.withdrawOffer(ctx.actor, id));
   }
 }

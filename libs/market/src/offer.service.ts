@@ -1,0 +1,402 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In } from 'typeorm';
+import { DomainError } from '../../core/src/domain-error.js';
+import { gradeAtLeast, type QualityGrade } from '../../core/src/grade.js';
+import type { Page, PageRequest } from '../../core/src/pagination.js';
+import { milliToDecimalText, quantityToMilli } from '../../core/src/quantity.js';
+import { marketCodeOf } from '../../core/src/region-code.js';
+import {
+  formatRupiah,
+  isStorableTotal,
+  lineAmount,
+  MAX_DOCUMENT_TOTAL,
+  REFERENCE_PRICE_FACTOR,
+  unitPriceLimit,
+} from '../../core/src/rupiah.js';
+import { CatalogService } from '../../catalog/src/catalog.service.js';
+import { quantityInBaseMilli, type UnitDefinition } from '../../catalog/src/unit-conversion.js';
+import { appendAudit } from '../../database/src/audit.js';
+import { OrganizationEntity } from '../../database/src/entities/identity.entity.js';
+import {
+  DemandLineEntity,
+  DemandRequestEntity,
+  OfferEntity,
+  StockLotEntity,
+  type DemandStatus,
+  type OfferStatus,
+} from '../../database/src/entities/market.entity.js';
+import { paginate } from '../../database/src/paginate.js';
+import { requireOrganization, requireRole, type Actor } from '../../identity/src/actor.js';
+import { offerLifecycle } from './lifecycle.js';
+import { MAX_OFFERS_PER_CALL, type OfferInput } from './market.types.js';
+import { lockRow } from '../../database/src/lock-row.js';
+
+/** Bidding: the open lines a cooperative sees, its sealed offers, withdrawal and counts. */
+@Injectable()
+export class OfferService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly catalog: CatalogService,
+  ) {}
+
+  async openDemandLines(
+    actor: Actor | null,
+    commodityCode: string | null,
+    page: PageRequest,
+  ): Promise<Page<DemandLineEntity>> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    if (!operator.regionCode) return { items: [], hasNextPage: false, totalCount: 0, cursorOf: () => '' };
+    const query = this.dataSource
+      .getRepository(DemandLineEntity)
+      .createQueryBuilder('line')
+      .innerJoin(DemandRequestEntity, 'demand', 'demand.id = line.demand_id')
+      .where('demand.market_code = :marketCode', { marketCode: marketCodeOf(operator.regionCode) })
+      .andWhere(`demand.status = 'OPEN'`)
+      .andWhere('demand.bidding_closes_at > now()');
+    if (commodityCode) query.andWhere('line.commodity_code = :commodityCode', { commodityCode });
+    return paginate(query, { column: 'demand.bidding_closes_at', id: 'line.id', direction: 'ASC' }, page);
+  }
+
+  async submitOffer(actor: Actor | null, input: OfferInput): Promise<OfferEntity> {
+    const [offer] = await this.submitOffers(actor, [input]);
+    return offer!;
+  }
+
+  /** All or nothing: one bad offer and none is stored; the error names its position. */
+  async submitOffers(actor: Actor | null, inputs: OfferInput[]): Promise<OfferEntity[]> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    const cooperativeId = requireOrganization(operator);
+    if (inputs.length === 0) {
+      throw DomainError.badInput('Give at least one offer', 'Berikan minimal satu penawaran', {
+        field: 'input',
+      });
+    }
+    if (inputs.length > MAX_OFFERS_PER_CALL) {
+      throw DomainError.badInput(
+        `At most ${MAX_OFFERS_PER_CALL} offers at once`,
+        `Paling banyak ${MAX_OFFERS_PER_CALL} penawaran sekaligus`,
+        { field: 'input' },
+      );
+    }
+    const parsed = inputs.map((input, index) => ({
+      ...input,
+      index,
+      quantityMilli: quantityToMilli(
+        input.quantity,
+        inputs.length > 1 ? `input[${index}].quantity` : 'quantity',
+      ),
+    }));
+    return this.dataSource.transaction(async (tx) => {
+      const cooperative = await tx.findOneByOrFail(OrganizationEntity, { id: cooperativeId });
+      if (cooperative.suspended) {
+        throw DomainError.forbidden(
+          'Your cooperative is suspended and cannot make offers',
+          'Koperasi Anda sedang ditangguhkan dan tidak dapat menawar',
+        );
+      }
+      // Lines with their demand in one statement. FOR SHARE: a close waits for this offer to
+      // commit (and then sees it), or this offer waits for the close and finds bidding closed;
+      // an offer is never left behind a close.
+      const lineRows: {
+        id: string;
+        demand_id: string;
+        commodity_code: string;
+        max_unit_price: string | null;
+        min_grade: QualityGrade | null;
+        status: DemandStatus;
+        bidding_closes_at: Date;
+        market_code: string;
+        delivery_date: string;
+      }[] = await tx.query(
+        `SELECT l.id, l.demand_id, l.commodity_code, l.max_unit_price::text, l.min_grade,
+                d.status, d.bidding_closes_at, d.market_code, d.delivery_date::text
+           FROM demand_line l JOIN demand_request d ON d.id = l.demand_id
+          WHERE l.id = ANY($1::uuid[]) ORDER BY d.id FOR SHARE OF d`,
+        [unique(parsed.map((p) => p.demandLineId))],
+      );
+      const lines = new Map(
+        lineRows.map((row) => [
+          row.id,
+          {
+            id: row.id,
+            demandId: row.demand_id,
+            commodityCode: row.commodity_code,
+            maxUnitPrice: row.max_unit_price === null ? null : BigInt(row.max_unit_price),
+            minGrade: row.min_grade,
+          },
+        ]),
+      );
+      const demands = new Map(
+        lineRows.map((row) => [
+          row.demand_id,
+          {
+            id: row.demand_id,
+            status: row.status,
+            biddingClosesAt: row.bidding_closes_at,
+            marketCode: row.market_code,
+            deliveryDate: row.delivery_date,
+          },
+        ]),
+      );
+      const lots = new Map(
+        (await tx.findBy(StockLotEntity, { id: In(unique(parsed.map((p) => p.stockLotId))) })).map((lot) => [
+          lot.id,
+          lot,
+        ]),
+      );
+      // Units are looked up only when an offer names one: the common case stays one query shorter.
+      const unitCatalog = parsed.some((offer) => offer.unit)
+        ? await this.catalog.unitCatalog([...lines.values()].map((line) => line.commodityCode))
+        : new Map<string, { baseUnit: string; units: UnitDefinition[] }>();
+      const now = Date.now();
+      const cooperativeMarket = marketCodeOf(cooperative.regionCode);
+      const referencePrices = new Map(
+        (await this.catalog.referencePricesOn(cooperativeMarket, null)).map((p) => [
+          p.commodityCode,
+          p.unitPrice,
+        ]),
+      );
+      const lotUse = new Map<string, number>();
+      const rows = parsed.map((offer) => {
+        const at = (en: string, id: string) =>
+          inputs.length > 1
+            ? { en: `Offer ${offer.index + 1}: ${en}`, id: `Penawaran ${offer.index + 1}: ${id}` }
+            : { en, id };
+        const fail = (
+          code: 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN',
+          en: string,
+          id: string,
+        ) => new DomainError(code, at(en, id), { index: offer.index });
+        const line = lines.get(offer.demandLineId);
+        const demand = line ? demands.get(line.demandId) : undefined;
+        if (!line || !demand || demand.marketCode !== cooperativeMarket) {
+          throw fail(
+            'NOT_FOUND',
+            'demand line not found in your market',
+            'baris permintaan tidak ditemukan di pasar Anda',
+          );
+        }
+        if (demand.status !== 'OPEN' || demand.biddingClosesAt.getTime() <= now) {
+          throw fail(
+            'CONFLICT',
+            'bidding on this demand is closed',
+            'penawaran untuk permintaan ini sudah ditutup',
+          );
+        }
+        const lot = lots.get(offer.stockLotId);
+        if (!lot || lot.cooperativeId !== cooperativeId) {
+          throw fail(
+            'NOT_FOUND',
+            'stock lot not found among your lots',
+            'lot stok tidak ditemukan di antara lot Anda',
+          );
+        }
+        if (lot.returnedAt) {
+          throw fail(
+            'CONFLICT',
+            'the lot was returned to its consignor',
+            'lot sudah dikembalikan ke penitipnya',
+          );
+        }
+        if (lot.commodityCode !== line.commodityCode) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `the lot holds ${lot.commodityCode} but the line asks for ${line.commodityCode}`,
+            `lot berisi ${lot.commodityCode} tetapi baris meminta ${line.commodityCode}`,
+          );
+        }
+        if (offer.unit) {
+          const units = unitCatalog.get(line.commodityCode)!;
+          offer.quantityMilli = quantityInBaseMilli(offer.quantity, offer.unit, units.baseUnit, units.units);
+        }
+        const available = lot.quantity - lot.reservedQuantity;
+        if (offer.quantityMilli > available) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `the offer (${offer.quantity}) is bigger than what the lot has available (${available / 1000})`,
+            `jumlah penawaran (${offer.quantity}) melebihi stok lot yang tersedia (${available / 1000})`,
+          );
+        }
+        if (lot.expiresOn && lot.expiresOn < demand.deliveryDate) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `the lot expires on ${lot.expiresOn}, before the delivery date ${demand.deliveryDate}`,
+            `lot kedaluwarsa pada ${lot.expiresOn}, sebelum tanggal pengiriman ${demand.deliveryDate}`,
+          );
+        }
+        const priceLimit = unitPriceLimit(referencePrices.get(line.commodityCode) ?? null);
+        if (offer.unitPrice > priceLimit.limit) {
+          throw fail(
+            'BAD_USER_INPUT',
+            priceLimit.reference === null
+              ? `unitPrice ${formatRupiah(offer.unitPrice)} is above the most any offer may ask (${formatRupiah(priceLimit.limit)} per ${lot.commodityCode} base unit)`
+              : `unitPrice ${formatRupiah(offer.unitPrice)} is more than ${REFERENCE_PRICE_FACTOR}× the reference price ${formatRupiah(priceLimit.reference)} for ${line.commodityCode} in this market`,
+            priceLimit.reference === null
+              ? `unitPrice ${formatRupiah(offer.unitPrice)} melebihi harga tertinggi yang boleh diajukan (${formatRupiah(priceLimit.limit)} per satuan dasar ${lot.commodityCode})`
+              : `unitPrice ${formatRupiah(offer.unitPrice)} lebih dari ${REFERENCE_PRICE_FACTOR}× harga acuan ${formatRupiah(priceLimit.reference)} untuk ${line.commodityCode} di pasar ini`,
+          );
+        }
+        if (!isStorableTotal(lineAmount(offer.unitPrice, offer.quantityMilli))) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `the offer's value (quantity × unitPrice) is above ${formatRupiah(MAX_DOCUMENT_TOTAL)}, more than one order may hold`,
+            `nilai penawaran (jumlah × unitPrice) melebihi ${formatRupiah(MAX_DOCUMENT_TOTAL)}, lebih dari yang dapat dimuat satu pesanan`,
+          );
+        }
+        if (line.maxUnitPrice !== null && offer.unitPrice > line.maxUnitPrice) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `price above the kitchen's ceiling (${offer.unitPrice} > ${line.maxUnitPrice})`,
+            `harga di atas batas dapur (${offer.unitPrice} > ${line.maxUnitPrice})`,
+          );
+        }
+        if (line.minGrade && !gradeAtLeast(lot.grade, line.minGrade)) {
+          throw fail(
+            'BAD_USER_INPUT',
+            `grade ${lot.grade} is below the minimum grade ${line.minGrade}`,
+            `mutu ${lot.grade} di bawah mutu minimum ${line.minGrade}`,
+          );
+        }
+        if (offer.unitPrice <= 0n) {
+          throw fail('BAD_USER_INPUT', 'unitPrice must be more than zero', 'unitPrice harus lebih dari nol');
+        }
+        const key = `${line.id}/${lot.id}`;
+        if (lotUse.has(key)) {
+          throw fail(
+            'BAD_USER_INPUT',
+            'the same lot is offered twice on one line',
+            'lot yang sama ditawarkan dua kali pada satu baris',
+          );
+        }
+        lotUse.set(key, offer.quantityMilli);
+        return {
+          demandLineId: line.id,
+          demandId: demand.id,
+          cooperativeId,
+          stockLotId: lot.id,
+          quantity: offer.quantityMilli,
+          unitPrice: offer.unitPrice,
+          grade: lot.grade,
+          status: 'SUBMITTED' as OfferStatus,
+        };
+      });
+      // The offers and their audit entries in one statement: a batch of 20 costs one round trip.
+      let inserted: { id: string; created_at: Date; demand_line_id: string; stock_lot_id: string }[];
+      try {
+        inserted = await tx.query(
+          `WITH inserted AS (
+             INSERT INTO offer (demand_line_id, demand_id, cooperative_id, stock_lot_id, quantity, unit_price, grade, status)
+             SELECT l, d, $3::uuid, s, q, p, g, 'SUBMITTED'
+               FROM unnest($1::uuid[], $2::uuid[], $4::uuid[], $5::numeric[], $6::bigint[], $7::varchar[]) AS v(l, d, s, q, p, g)
+             RETURNING id, created_at, demand_line_id, stock_lot_id, quantity
+           ), audited AS (
+             INSERT INTO audit_entry (actor_user_id, action, entity_type, entity_id, region_code, after)
+             SELECT $8::uuid, 'offer.submitted', 'Offer', id, $9,
+                    jsonb_build_object('status', 'SUBMITTED', 'quantity', quantity, 'demandLineId', demand_line_id)
+               FROM inserted
+           )
+           SELECT id, created_at, demand_line_id, stock_lot_id FROM inserted`,
+          [
+            rows.map((row) => row.demandLineId),
+            rows.map((row) => row.demandId),
+            cooperativeId,
+            rows.map((row) => row.stockLotId),
+            rows.map((row) => milliToDecimalText(row.quantity)),
+            rows.map((row) => row.unitPrice.toString()),
+            rows.map((row) => row.grade),
+            operator.userId,
+            cooperative.regionCode,
+          ],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw DomainError.conflict(
+            'You already have an offer from this lot on this line; withdraw it first to change it',
+            'Anda sudah menawar dari lot ini pada baris ini; tarik dulu untuk mengubahnya',
+          );
+        }
+        throw error;
+      }
+      // (line, lot) is unique within one call, so it finds each row's generated id.
+      const generated = new Map(inserted.map((row) => [`${row.demand_line_id}/${row.stock_lot_id}`, row]));
+      const saved = rows.map((row) => {
+        const created = generated.get(`${row.demandLineId}/${row.stockLotId}`)!;
+        return Object.assign(new OfferEntity(), row, { id: created.id, createdAt: created.created_at });
+      });
+      return saved;
+    });
+  }
+
+  async withdrawOffer(actor: Actor | null, id: string): Promise<OfferEntity> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    return this.dataSource.transaction(async (tx) => {
+      const offer = await lockRow(tx, OfferEntity, id);
+      if (!offer || offer.cooperativeId !== operator.organizationId)
+        throw DomainError.notFound('Offer', 'Penawaran', { id });
+      const demand = await tx.findOneByOrFail(DemandRequestEntity, { id: offer.demandId });
+      offerLifecycle.assertMove(offer.status, 'WITHDRAWN');
+      if (demand.status !== 'OPEN' || demand.biddingClosesAt.getTime() <= Date.now()) {
+        throw DomainError.conflict(
+          'Bidding has closed: the offer can no longer be withdrawn',
+          'Penawaran sudah ditutup: tawaran tidak dapat ditarik lagi',
+        );
+      }
+      await tx.update(OfferEntity, { id }, { status: 'WITHDRAWN' });
+      await appendAudit(tx, {
+        actorUserId: operator.userId,
+        action: 'offer.withdrawn',
+        entityType: 'Offer',
+        entityId: id,
+        regionCode: demand.marketCode,
+        before: { status: offer.status },
+        after: { status: 'WITHDRAWN' },
+      });
+      return { ...offer, status: 'WITHDRAWN' as OfferStatus };
+    });
+  }
+
+  async myOffers(
+    actor: Actor | null,
+    status: OfferStatus | null,
+    page: PageRequest,
+  ): Promise<Page<OfferEntity>> {
+    const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
+    const query = this.dataSource
+      .getRepository(OfferEntity)
+      .createQueryBuilder('offer')
+      .where('offer.cooperative_id = :cooperativeId', { cooperativeId: requireOrganization(operator) });
+    if (status) query.andWhere('offer.status = :status', { status });
+    return paginate(query, { column: 'offer.created_at', id: 'offer.id', direction: 'DESC' }, page);
+  }
+
+  async offersByIds(ids: readonly string[]): Promise<OfferEntity[]> {
+    return this.dataSource.getRepository(OfferEntity).findBy({ id: In([...ids]) });
+  }
+
+  /** Offers standing on each line (submitted, or already evaluated), for counts. */
+  async offerCountsByLineIds(
+    lineIds: readonly string[],
+    cooperativeId: string | null,
+  ): Promise<Map<string, number>> {
+    const rows: { line_id: string; count: string }[] = await this.dataSource.query(
+      `SELECT demand_line_id AS line_id, count(*) AS count FROM offer
+        WHERE demand_line_id = ANY($1::uuid[]) AND status <> 'WITHDRAWN' AND ($2::uuid IS NULL OR cooperative_id = $2)
+        GROUP BY demand_line_id`,
+      [[...lineIds], cooperativeId],
+    );
+    return new Map(rows.map((row) => [row.line_id, Number(row.count)]));
+  }
+}
+
+function unique<T>(values: T[]): T[] {
+  return [...new Set(values)];
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    (error as { driverError?: { code?: string } }).driverError?.code === '23505'
+  );
+}
