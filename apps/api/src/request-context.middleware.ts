@@ -17,7 +17,9 @@ export function requestContextMiddleware(logger: Logger) {
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
     res.on('finish', () => {
-      const route = KNOWN_ROUTES.has(req.path) ? req.path : 'other';
+      // originalUrl: a mounted handler (Apollo at /graphql) rewrites req.path.
+      const path = req.originalUrl.split('?')[0]!;
+      const route = KNOWN_ROUTES.has(path) ? path : 'other';
       httpRequests.inc({ method: req.method, route, status: String(res.statusCode) });
       if (route === '/health/live' || route === '/metrics') return;
       logger.info(

@@ -1,4 +1,4 @@
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '../../../libs/core/src/app-config.module.js';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
@@ -23,7 +23,7 @@ import {
 
 /** One handler per job name; each calls one service method. Unknown jobs fail loudly. */
 @Processor(MARKET_QUEUE)
-export class MarketProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class MarketProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MarketProcessor.name);
 
   constructor(
@@ -39,6 +39,11 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
   /** Jobs of different batches run side by side; jobs of one batch serialise on its row lock. */
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.workerConcurrency;
+  }
+
+  /** Active jobs finish while the database pool is still open (BullMQ's own close comes later). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
   }
 
   /** Runs the job under the id of the request that caused it (its logs and the jobs it enqueues carry it). */

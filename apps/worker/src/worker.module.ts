@@ -3,6 +3,7 @@ import {
   Inject,
   Logger,
   Module,
+  type BeforeApplicationShutdown,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
@@ -31,7 +32,7 @@ const PRODUCER_QUEUE = 'PRODUCER_QUEUE';
  * (one deterministic scheduler id, so every worker upserts the same one), and, when
  * WORKER_METRICS_PORT is set, serves /metrics and /health/live.
  */
-class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
+class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Worker');
   private metricsServer: Server | null = null;
 
@@ -53,9 +54,13 @@ class WorkerRuntime implements OnApplicationBootstrap, OnApplicationShutdown {
     if (this.config.workerMetricsPort > 0) this.serveMetrics(this.config.workerMetricsPort);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the database pool closes: the relay's current pass finishes (or times out) first. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.metricsServer?.close();
     await this.relay.stop();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
   }
 

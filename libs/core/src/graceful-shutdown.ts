@@ -1,10 +1,11 @@
 /**
- * On SIGTERM or SIGINT: stop taking work, close (`close`), exit 0; if closing fails or takes
- * longer than `timeoutMs`, exit 1 anyway, so an orchestrator never waits on a process stuck
- * behind an unresponsive Redis or database. A second signal exits at once (1).
+ * On SIGTERM or SIGINT: stop taking work, close (`close`), exit 0; if closing fails, reports
+ * an unclean stop (resolves false) or takes longer than `timeoutMs`, exit 1, so an orchestrator
+ * never waits on a process stuck behind an unresponsive Redis or database, and sees that it
+ * was. A second signal exits at once (1).
  */
 export function exitOnSignals(options: {
-  close: () => Promise<void>;
+  close: () => Promise<void | boolean>;
   timeoutMs: number;
   /** Runs first, synchronously (e.g. stop Redis reconnects). */
   beforeClose?: () => void;
@@ -24,8 +25,12 @@ export function exitOnSignals(options: {
       process.exit(1);
     }, options.timeoutMs);
     options.close().then(
-      () => {
+      (clean) => {
         clearTimeout(deadline);
+        if (clean === false) {
+          options.log('error', 'stopped, but not cleanly (see above)');
+          process.exit(1);
+        }
         options.log('info', 'stopped');
         process.exit(0);
       },

@@ -81,6 +81,11 @@ export class OutboxRelay {
     this.timer = setTimeout(tick, 0);
   }
 
+  /** Whether Redis answered this relay's last call (false before the first, or after a failure). */
+  get redisAnswering(): boolean {
+    return this.redisAnswered;
+  }
+
   async stop(): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
