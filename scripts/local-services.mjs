@@ -318,7 +318,8 @@ async function ensureRedis(log) {
       '--dir',
       tmpdir(),
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    // Its own process group: Ctrl-C in the terminal must not stop Redis before the apps using it.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
   );
   const output = [];
   child.stdout.on('data', (chunk) => output.push(String(chunk)));

@@ -32,6 +32,12 @@ let services = null;
 const children = new Map();
 let stopping = false;
 
+/**
+ * Stops the apps first (SIGTERM; each stops within its SHUTDOWN_TIMEOUT_MS, else we kill it),
+ * then the services we started, Redis last: a worker never outlives its Redis and so never
+ * spams ECONNREFUSED. The apps and a private redis-server run in their own process groups,
+ * so the terminal's Ctrl-C reaches only this launcher, which then stops them in this order.
+ */
 async function shutdown(code) {
   if (stopping) return;
   stopping = true;
@@ -40,7 +46,7 @@ async function shutdown(code) {
     (child) =>
       new Promise((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        const timer = setTimeout(() => child.kill('SIGKILL'), 12_000);
         child.once('exit', () => {
           clearTimeout(timer);
           resolve();
@@ -60,7 +66,14 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => v
 
 /** Spawns a long-running app, prefixing each line of its output. */
 function startApp(name, script, env) {
-  const child = spawn(process.execPath, [script], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  // Own process group (see shutdown); if this launcher dies without shutdown, still stop it.
+  process.once('exit', () => child.kill('SIGTERM'));
   const prefix = `[${name}]`.padEnd(9);
   createInterface({ input: child.stdout }).on('line', (line) => process.stdout.write(`${prefix}${line}\n`));
   createInterface({ input: child.stderr }).on('line', (line) => process.stderr.write(`${prefix}${line}\n`));

@@ -1,20 +1,28 @@
 import 'reflect-metadata';
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
+import { createLogger, PinoNestLogger } from '../../../libs/observability/src/logger.js';
 import { ApiModule } from './api.module.js';
 import { GraphQLPassThroughFilter } from './graphql/domain-exception.filter.js';
+import { requestContextMiddleware } from './request-context.middleware.js';
 
-/** Builds the API application; main.ts listens, tests listen on a random port. */
+/**
+ * Builds the API application; main.ts listens (and handles signals), tests listen on a random
+ * port. `logger`: a pino logger, or true/false for one at LOG_LEVEL / none (tests).
+ */
 export async function createApiApp(
   config: AppConfig,
-  options: { logger?: boolean } = {},
+  options: { logger?: boolean | Logger } = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(ApiModule.forRoot(config), {
-    logger: options.logger === false ? false : ['log', 'warn', 'error'],
-  });
+  const logger =
+    typeof options.logger === 'object'
+      ? options.logger
+      : createLogger('api', options.logger === false ? 'silent' : config.logLevel);
+  const app = await NestFactory.create(ApiModule.forRoot(config), { logger: new PinoNestLogger(logger) });
+  app.use(requestContextMiddleware(logger));
   app.useGlobalPipes(new ValidationPipe({ forbidUnknownValues: false, stopAtFirstError: false }));
   app.useGlobalFilters(new GraphQLPassThroughFilter());
-  app.enableShutdownHooks();
   return app;
 }

@@ -1,7 +1,10 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { BullModule, getQueueToken } from '@nestjs/bullmq';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
+import { TerminusModule } from '@nestjs/terminus';
 import { getDataSourceToken } from '@nestjs/typeorm';
+import type { Queue } from 'bullmq';
 import type { Request } from 'express';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
@@ -23,6 +26,11 @@ import { OrdersService } from '../../../libs/orders/src/orders.service.js';
 import type { GqlContext } from './graphql/context.js';
 import { formatGraphQLError } from './graphql/error-formatter.js';
 import { idempotencyPlugin, localisedErrorsPlugin } from './graphql/idempotency.plugin.js';
+import { metricsPlugin } from './graphql/metrics.plugin.js';
+import { MetricsController } from './metrics.controller.js';
+import { MARKET_QUEUE } from '../../../libs/jobs/src/job-types.js';
+import { redisConnection } from '../../../libs/jobs/src/redis-connection.js';
+import { watchBacklog } from '../../../libs/observability/src/metrics.js';
 import { createLoaders } from './graphql/loaders.js';
 import { queryLimitsRule } from './graphql/query-limits.rule.js';
 import { DateTimeScalar } from './graphql/scalars.js';
@@ -80,6 +88,13 @@ export class ApiModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, config.databasePoolSize),
+        // The API only reads the queue (readiness, depth for /metrics); jobs go through the outbox.
+        BullModule.forRoot({
+          connection: redisConnection(config.redisUrl, config.redisCommandTimeoutMs),
+          prefix: config.queuePrefix,
+        }),
+        BullModule.registerQueue({ name: MARKET_QUEUE }),
+        TerminusModule.forRoot(),
         ...domainModules,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -118,7 +133,7 @@ export class ApiModule {
             includeStacktraceInErrorResponses: false,
             validationRules: [queryLimitsRule],
             formatError: formatGraphQLError,
-            plugins: [idempotencyPlugin(dataSource), localisedErrorsPlugin()],
+            plugins: [metricsPlugin(), idempotencyPlugin(dataSource), localisedErrorsPlugin()],
             context: ({ req }: { req: Request }): GqlContext => {
               const token = bearerToken(req);
               return {
@@ -139,8 +154,14 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController],
       providers: [
+        {
+          provide: 'BACKLOG_METRICS',
+          inject: [getDataSourceToken(), getQueueToken(MARKET_QUEUE)],
+          useFactory: (dataSource: DataSource, queue: Queue) =>
+            watchBacklog({ dataSource, queues: [queue], timeoutMs: config.redisCommandTimeoutMs }),
+        },
         IdentityResolver,
         CatalogResolver,
         CommodityMinimumResolver,

@@ -1,4 +1,7 @@
 import { ConfigError, loadConfig } from '../../../libs/core/src/app-config.js';
+import { exitOnSignals } from '../../../libs/core/src/graceful-shutdown.js';
+import { stopRedisReconnects } from '../../../libs/jobs/src/redis-connection.js';
+import { createLogger } from '../../../libs/observability/src/logger.js';
 import { createApiApp } from './api.app.js';
 
 async function main(): Promise<void> {
@@ -13,9 +16,17 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await createApiApp(config);
+  const logger = createLogger('api', config.logLevel);
+  const app = await createApiApp(config, { logger });
   await app.listen(config.port);
-  console.log(
+  // In-flight requests finish (server.close), new ones are refused, then the pools close.
+  exitOnSignals({
+    close: () => app.close(),
+    timeoutMs: config.shutdownTimeoutMs,
+    beforeClose: stopRedisReconnects,
+    log: (level, message) => logger[level](`Pasar Gizi API: ${message}`),
+  });
+  logger.info(
     `Pasar Gizi API ready at http://localhost:${config.port}/graphql (${config.env}, boot ${Math.round(performance.now() - started)} ms)`,
   );
 }

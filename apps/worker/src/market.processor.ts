@@ -1,16 +1,21 @@
-import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '../../../libs/core/src/app-config.module.js';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import type { Job } from 'bullmq';
+import { RetentionService } from '../../../libs/jobs/src/retention.service.js';
 import { MarketEvaluationService } from '../../../libs/market/src/market-evaluation.service.js';
 import { DemandService } from '../../../libs/market/src/demand.service.js';
 import { ShortfallService } from '../../../libs/market/src/shortfall.service.js';
+import { awardEvaluationDuration, jobDuration } from '../../../libs/observability/src/metrics.js';
+import { runWithRequestId } from '../../../libs/observability/src/request-context.js';
 import {
   JOB_CLOSE_BIDDING,
   JOB_EVALUATE_MARKET,
+  JOB_PRUNE_RECORDS,
   JOB_RESOLVE_SHORTFALL,
   MARKET_QUEUE,
+  type JobMetadata,
   type ResolveShortfallPayload,
   type CloseBiddingPayload,
   type EvaluateMarketPayload,
@@ -18,13 +23,14 @@ import {
 
 /** One handler per job name; each calls one service method. Unknown jobs fail loudly. */
 @Processor(MARKET_QUEUE)
-export class MarketProcessor extends WorkerHost implements OnApplicationBootstrap {
+export class MarketProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MarketProcessor.name);
 
   constructor(
     private readonly demands: DemandService,
     private readonly evaluation: MarketEvaluationService,
     private readonly shortfalls: ShortfallService,
+    private readonly retention: RetentionService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -44,14 +50,44 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
     }
   }
 
+  /** Active jobs finish while the database pool is still open (BullMQ's own close comes later). */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.worker.close();
+  }
+
+  /** Runs the job under the id of the request that caused it (its logs and the jobs it enqueues carry it). */
   async process(job: Job): Promise<unknown> {
+    const requestId = (job.data as JobMetadata | undefined)?.requestId ?? `job.${job.id}`;
+    const stopTimer = jobDuration.startTimer({ queue: job.queueName, name: job.name });
+    return runWithRequestId(requestId, async () => {
+      try {
+        const result = await this.handle(job);
+        stopTimer({ outcome: 'completed' });
+        this.logger.debug(`Job ${job.name} ${job.id} completed`);
+        return result;
+      } catch (error) {
+        stopTimer({ outcome: 'failed' });
+        throw error;
+      }
+    });
+  }
+
+  private async handle(job: Job): Promise<unknown> {
     switch (job.name) {
       case JOB_CLOSE_BIDDING:
         return this.demands.closeDueDemand((job.data as CloseBiddingPayload).demandId);
-      case JOB_EVALUATE_MARKET:
-        return this.evaluation.evaluateBatch((job.data as EvaluateMarketPayload).batchId);
+      case JOB_EVALUATE_MARKET: {
+        const stopTimer = awardEvaluationDuration.startTimer();
+        try {
+          return await this.evaluation.evaluateBatch((job.data as EvaluateMarketPayload).batchId);
+        } finally {
+          stopTimer();
+        }
+      }
       case JOB_RESOLVE_SHORTFALL:
         return this.shortfalls.resolve((job.data as ResolveShortfallPayload).shortfallId);
+      case JOB_PRUNE_RECORDS:
+        return this.retention.prune();
       default:
         this.logger.error(`No handler for job ${job.name} (${job.id})`);
         throw new Error(`No handler for job ${job.name}`);
@@ -60,6 +96,8 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
 
   @OnWorkerEvent('failed')
   onFailed(job: Job | undefined, error: Error): void {
-    this.logger.warn(`Job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`);
+    runWithRequestId((job?.data as JobMetadata | undefined)?.requestId ?? `job.${job?.id}`, () =>
+      this.logger.warn(`Job ${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}): ${error.message}`),
+    );
   }
 }

@@ -1,36 +1,100 @@
-import { BullModule, getQueueToken } from '@nestjs/bullmq';
+import { BullModule } from '@nestjs/bullmq';
 import {
   Inject,
+  Logger,
   Module,
+  type BeforeApplicationShutdown,
   type DynamicModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import type { Queue } from 'bullmq';
+import { Queue } from 'bullmq';
+import { createServer, type Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { APP_CONFIG, AppConfigModule } from '../../../libs/core/src/app-config.module.js';
+import { withTimeout } from '../../../libs/core/src/with-timeout.js';
 import { DatabaseModule } from '../../../libs/database/src/database.module.js';
-import { MARKET_QUEUE } from '../../../libs/jobs/src/job-types.js';
+import { JOB_PRUNE_RECORDS, MARKET_QUEUE, jobIds } from '../../../libs/jobs/src/job-types.js';
 import { OutboxRelay } from '../../../libs/jobs/src/outbox-relay.js';
+import { pingQueueRedis, redisConnection } from '../../../libs/jobs/src/redis-connection.js';
+import { RetentionService } from '../../../libs/jobs/src/retention.service.js';
 import { MarketModule } from '../../../libs/market/src/market.module.js';
-import { redisConnection } from './redis-connection.js';
+import { metricsRegistry, watchBacklog } from '../../../libs/observability/src/metrics.js';
 import { MarketProcessor } from './market.processor.js';
 
-/** Runs the outbox relay for as long as the worker lives. */
-class OutboxRelayRunner implements OnApplicationBootstrap, OnApplicationShutdown {
+/** Producer-side queue (the relay's and the scheduler's): Redis calls time out. */
+const PRODUCER_QUEUE = 'PRODUCER_QUEUE';
+
+/**
+ * Runs the outbox relay for as long as the worker lives, keeps the pruning schedule in Redis
+ * (one deterministic scheduler id, so every worker upserts the same one), and, when
+ * WORKER_METRICS_PORT is set, serves /metrics and /health/live.
+ */
+class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger('Worker');
+  private metricsServer: Server | null = null;
+
   constructor(
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
+    @Inject(PRODUCER_QUEUE) private readonly queue: Queue,
+    @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   onApplicationBootstrap(): void {
     this.relay.start(this.config.outboxPollMs);
+    watchBacklog({
+      dataSource: this.dataSource,
+      queues: [this.queue],
+      timeoutMs: this.config.redisCommandTimeoutMs,
+    });
+    void this.schedulePruning();
+    if (this.config.workerMetricsPort > 0) this.serveMetrics(this.config.workerMetricsPort);
+  }
+
+  /** Before the database pool closes: the relay's current pass finishes (or times out) first. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.metricsServer?.close();
+    await this.relay.stop();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.relay.stop();
+    await this.queue.close();
+  }
+
+  /** Not awaited at boot: a worker whose Redis is down still starts (and retries later). */
+  private async schedulePruning(): Promise<void> {
+    try {
+      await withTimeout(
+        this.queue.upsertJobScheduler(
+          jobIds.pruneRecords(),
+          { every: this.config.pruneIntervalMs },
+          { name: JOB_PRUNE_RECORDS, data: { v: 1 }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+        ),
+        this.config.redisCommandTimeoutMs,
+        'Redis (scheduling pruning)',
+      );
+    } catch (error) {
+      this.logger.warn(`Pruning not scheduled yet: ${(error as Error).message}; retrying in a minute`);
+      setTimeout(() => void this.schedulePruning(), 60_000).unref();
+    }
+  }
+
+  private serveMetrics(port: number): void {
+    this.metricsServer = createServer((req, res) => {
+      if (req.url === '/metrics') {
+        metricsRegistry.metrics().then(
+          (body) => res.writeHead(200, { 'content-type': metricsRegistry.contentType }).end(body),
+          (error: Error) => res.writeHead(500).end(error.message),
+        );
+      } else if (req.url === '/health/live') {
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
+      } else {
+        res.writeHead(404).end();
+      }
+    }).listen(port);
   }
 }
 
@@ -48,15 +112,30 @@ export class WorkerModule {
       ],
       providers: [
         {
-          provide: OutboxRelay,
-          inject: [getDataSourceToken(), getQueueToken(MARKET_QUEUE)],
-          useFactory: (dataSource: DataSource, marketQueue: Queue) =>
-            new OutboxRelay(dataSource, (name) => {
-              if (name !== MARKET_QUEUE) throw new Error(`Unknown queue ${name}`);
-              return marketQueue;
+          // Its own connection with a command timeout (the worker's blocking connection must not have one).
+          provide: PRODUCER_QUEUE,
+          useFactory: () =>
+            new Queue(MARKET_QUEUE, {
+              connection: redisConnection(config.redisUrl, config.redisCommandTimeoutMs),
+              prefix: config.queuePrefix,
             }),
         },
-        OutboxRelayRunner,
+        {
+          provide: OutboxRelay,
+          inject: [getDataSourceToken(), PRODUCER_QUEUE],
+          useFactory: (dataSource: DataSource, queue: Queue) =>
+            new OutboxRelay(
+              dataSource,
+              (name) => {
+                if (name !== MARKET_QUEUE) throw new Error(`Unknown queue ${name}`);
+                return queue;
+              },
+              { leaseMs: config.outboxLeaseMs, redisTimeoutMs: config.redisCommandTimeoutMs },
+              () => pingQueueRedis(queue),
+            ),
+        },
+        RetentionService,
+        WorkerRuntime,
         MarketProcessor,
       ],
     };

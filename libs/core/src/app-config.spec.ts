@@ -114,4 +114,46 @@ describe('loadConfig', () => {
     ]);
     expect(problemsOf({ NODE_ENV: 'test', EVALUATION_PAUSE_MS: '-1' })[0]).toMatch(/^EVALUATION_PAUSE_MS/);
   });
+
+  it('has bounded database, Redis and shutdown timeouts by default, and quiet logs in tests', () => {
+    expect(loadConfig({})).toMatchObject({
+      databaseStatementTimeoutMs: 15000,
+      databaseLockTimeoutMs: 5000,
+      databaseIdleInTransactionTimeoutMs: 60000,
+      databasePoolAcquireTimeoutMs: 5000,
+      redisCommandTimeoutMs: 5000,
+      outboxLeaseMs: 30000,
+      shutdownTimeoutMs: 10000,
+      logLevel: 'info',
+    });
+    expect(loadConfig({ NODE_ENV: 'test' }).logLevel).toBe('warn');
+    expect(loadConfig({ LOG_LEVEL: 'debug' }).logLevel).toBe('debug');
+  });
+
+  it('names a bad timeout or log level, and a lock timeout above the statement timeout', () => {
+    for (const variable of [
+      'DATABASE_STATEMENT_TIMEOUT_MS',
+      'DATABASE_LOCK_TIMEOUT_MS',
+      'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+      'DATABASE_POOL_ACQUIRE_TIMEOUT_MS',
+      'REDIS_COMMAND_TIMEOUT_MS',
+      'OUTBOX_LEASE_MS',
+      'SHUTDOWN_TIMEOUT_MS',
+      'PRUNE_INTERVAL_MS',
+    ]) {
+      for (const value of ['0', 'soon', '-5']) {
+        expect(problemsOf({ [variable]: value }).some((p) => p.startsWith(variable))).toBe(true);
+      }
+    }
+    // Shutdown is bounded at 10 s: a longer grace would defeat the point.
+    expect(
+      problemsOf({ SHUTDOWN_TIMEOUT_MS: '30000' }).some((p) => p.startsWith('SHUTDOWN_TIMEOUT_MS')),
+    ).toBe(true);
+    expect(problemsOf({ LOG_LEVEL: 'loud' }).some((p) => p.startsWith('LOG_LEVEL'))).toBe(true);
+    expect(
+      problemsOf({ DATABASE_STATEMENT_TIMEOUT_MS: '1000', DATABASE_LOCK_TIMEOUT_MS: '2000' }).some((p) =>
+        p.startsWith('DATABASE_LOCK_TIMEOUT_MS'),
+      ),
+    ).toBe(true);
+  });
 });

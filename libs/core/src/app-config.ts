@@ -64,7 +64,59 @@ class EnvironmentVariables {
   @Min(0, { message: 'EVALUATION_PAUSE_MS must be at least 0' })
   @Max(600000, { message: 'EVALUATION_PAUSE_MS must be at most 600000' })
   EVALUATION_PAUSE_MS = 0;
+  @IsInt({ message: 'DATABASE_STATEMENT_TIMEOUT_MS must be a whole number' })
+  @Min(100, { message: 'DATABASE_STATEMENT_TIMEOUT_MS must be at least 100' })
+  @Max(600000, { message: 'DATABASE_STATEMENT_TIMEOUT_MS must be at most 600000' })
+  DATABASE_STATEMENT_TIMEOUT_MS = 15000;
+
+  @IsInt({ message: 'DATABASE_LOCK_TIMEOUT_MS must be a whole number' })
+  @Min(50, { message: 'DATABASE_LOCK_TIMEOUT_MS must be at least 50' })
+  @Max(600000, { message: 'DATABASE_LOCK_TIMEOUT_MS must be at most 600000' })
+  DATABASE_LOCK_TIMEOUT_MS = 5000;
+
+  @IsInt({ message: 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS must be a whole number' })
+  @Min(1000, { message: 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS must be at least 1000' })
+  @Max(3600000, { message: 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS must be at most 3600000' })
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = 60000;
+
+  @IsInt({ message: 'DATABASE_POOL_ACQUIRE_TIMEOUT_MS must be a whole number' })
+  @Min(50, { message: 'DATABASE_POOL_ACQUIRE_TIMEOUT_MS must be at least 50' })
+  @Max(600000, { message: 'DATABASE_POOL_ACQUIRE_TIMEOUT_MS must be at most 600000' })
+  DATABASE_POOL_ACQUIRE_TIMEOUT_MS = 5000;
+
+  @IsInt({ message: 'REDIS_COMMAND_TIMEOUT_MS must be a whole number' })
+  @Min(50, { message: 'REDIS_COMMAND_TIMEOUT_MS must be at least 50' })
+  @Max(60000, { message: 'REDIS_COMMAND_TIMEOUT_MS must be at most 60000' })
+  REDIS_COMMAND_TIMEOUT_MS = 5000;
+
+  @IsInt({ message: 'OUTBOX_LEASE_MS must be a whole number' })
+  @Min(1000, { message: 'OUTBOX_LEASE_MS must be at least 1000' })
+  @Max(3600000, { message: 'OUTBOX_LEASE_MS must be at most 3600000' })
+  OUTBOX_LEASE_MS = 30000;
+
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be a whole number' })
+  @Min(100, { message: 'SHUTDOWN_TIMEOUT_MS must be at least 100' })
+  @Max(10000, { message: 'SHUTDOWN_TIMEOUT_MS must be at most 10000' })
+  SHUTDOWN_TIMEOUT_MS = 10000;
+
+  @IsInt({ message: 'PRUNE_INTERVAL_MS must be a whole number' })
+  @Min(100, { message: 'PRUNE_INTERVAL_MS must be at least 100' })
+  @Max(86400000, { message: 'PRUNE_INTERVAL_MS must be at most 86400000' })
+  PRUNE_INTERVAL_MS = 3600000;
+
+  @IsInt({ message: 'WORKER_METRICS_PORT must be a whole number' })
+  @Min(0, { message: 'WORKER_METRICS_PORT must be between 0 and 65535' })
+  @Max(65535, { message: 'WORKER_METRICS_PORT must be between 0 and 65535' })
+  WORKER_METRICS_PORT = 0;
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+  })
+  LOG_LEVEL?: LogLevel;
 }
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 export interface AppConfig {
   env: 'development' | 'test' | 'production';
@@ -82,6 +134,23 @@ export interface AppConfig {
   databasePoolSize: number;
   /** Tests only: how long the worker pauses inside each evaluation (0 = never). */
   evaluationPauseMs: number;
+  /** Per connection: longest statement, longest wait for a lock, longest idle open transaction. */
+  databaseStatementTimeoutMs: number;
+  databaseLockTimeoutMs: number;
+  databaseIdleInTransactionTimeoutMs: number;
+  /** Longest wait for a free pooled connection before the request fails (retryable). */
+  databasePoolAcquireTimeoutMs: number;
+  /** Longest wait for Redis on the outbox relay and health paths. */
+  redisCommandTimeoutMs: number;
+  /** How long a relay owns the outbox rows it claimed; then another relay may take them. */
+  outboxLeaseMs: number;
+  /** After SIGTERM/SIGINT the process stops within this, else exits non-zero. */
+  shutdownTimeoutMs: number;
+  /** How often the worker prunes old idempotency records and published outbox rows. */
+  pruneIntervalMs: number;
+  /** Port of the worker's /metrics and /health/live (0: none). */
+  workerMetricsPort: number;
+  logLevel: LogLevel;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +173,15 @@ const NUMERIC = [
   'WORKER_CONCURRENCY',
   'DATABASE_POOL_SIZE',
   'EVALUATION_PAUSE_MS',
+  'DATABASE_STATEMENT_TIMEOUT_MS',
+  'DATABASE_LOCK_TIMEOUT_MS',
+  'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
+  'DATABASE_POOL_ACQUIRE_TIMEOUT_MS',
+  'REDIS_COMMAND_TIMEOUT_MS',
+  'OUTBOX_LEASE_MS',
+  'SHUTDOWN_TIMEOUT_MS',
+  'PRUNE_INTERVAL_MS',
+  'WORKER_METRICS_PORT',
 ] as const;
 
 /** Validates the environment into a typed object; throws ConfigError naming every bad variable. */
@@ -134,6 +212,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (vars.EVALUATION_PAUSE_MS > 0 && vars.NODE_ENV !== 'test')
     problems.push('EVALUATION_PAUSE_MS is for tests only (NODE_ENV=test)');
+  if (problems.length === 0 && vars.DATABASE_LOCK_TIMEOUT_MS > vars.DATABASE_STATEMENT_TIMEOUT_MS)
+    problems.push('DATABASE_LOCK_TIMEOUT_MS must not exceed DATABASE_STATEMENT_TIMEOUT_MS');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     env: vars.NODE_ENV,
@@ -148,5 +228,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: vars.WORKER_CONCURRENCY,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
     evaluationPauseMs: vars.EVALUATION_PAUSE_MS,
+    databaseStatementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS,
+    databaseLockTimeoutMs: vars.DATABASE_LOCK_TIMEOUT_MS,
+    databaseIdleInTransactionTimeoutMs: vars.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    databasePoolAcquireTimeoutMs: vars.DATABASE_POOL_ACQUIRE_TIMEOUT_MS,
+    redisCommandTimeoutMs: vars.REDIS_COMMAND_TIMEOUT_MS,
+    outboxLeaseMs: vars.OUTBOX_LEASE_MS,
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    pruneIntervalMs: vars.PRUNE_INTERVAL_MS,
+    workerMetricsPort: vars.WORKER_METRICS_PORT,
+    // Tests keep quiet unless asked; everywhere else the default is info.
+    logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'warn' : 'info'),
   };
 }

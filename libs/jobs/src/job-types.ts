@@ -4,18 +4,25 @@ export const MARKET_QUEUE = 'market';
 export const JOB_CLOSE_BIDDING = 'close-bidding';
 export const JOB_EVALUATE_MARKET = 'evaluate-market';
 export const JOB_RESOLVE_SHORTFALL = 'resolve-shortfall';
+/** Repeatable: deletes old idempotency records and published outbox rows (RetentionService). */
+export const JOB_PRUNE_RECORDS = 'prune-records';
 
-export interface CloseBiddingPayload {
+/** What every job carries besides its ids: the request that caused it, for the logs. */
+export interface JobMetadata {
+  requestId?: string;
+}
+
+export interface CloseBiddingPayload extends JobMetadata {
   v: 1;
   demandId: string;
 }
 
-export interface EvaluateMarketPayload {
+export interface EvaluateMarketPayload extends JobMetadata {
   v: 1;
   batchId: string;
 }
 
-export interface ResolveShortfallPayload {
+export interface ResolveShortfallPayload extends JobMetadata {
   v: 1;
   shortfallId: string;
 }
@@ -37,6 +44,8 @@ export const jobIds = {
   evaluateMarket: (batchId: string, lateDemandId?: string) =>
     lateDemandId ? `evaluate-market.${batchId}.${lateDemandId}` : `evaluate-market.${batchId}`,
   resolveShortfall: (shortfallId: string) => `resolve-shortfall.${shortfallId}`,
+  /** One scheduler for the whole deployment, however many workers upsert it. */
+  pruneRecords: () => 'prune-records',
 };
 
 export const JOB_ATTEMPTS = 8;

@@ -42,6 +42,22 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     };
   }
   const driverCode = (original as { driverError?: { code?: string } } | undefined)?.driverError?.code;
+  const busy = busyReason(original, driverCode);
+  if (busy) {
+    // Waited too long for a lock, a statement or a free connection: nothing was changed (the
+    // transaction rolled back), and the same request (same Idempotency-Key) may be sent again.
+    const messages = {
+      en: 'The service is busy and could not finish this in time; nothing was changed. Please try again in a moment.',
+      id: 'Layanan sedang sibuk dan tidak dapat menyelesaikan ini tepat waktu; tidak ada yang diubah. Silakan coba lagi sebentar lagi.',
+    };
+    logger.warn(`Request gave up (${busy}): ${(original as Error).message}`);
+    return {
+      message: messages.en,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true, reason: busy, messages },
+    };
+  }
   if (driverCode === '22P02') {
     // Postgres could not read a value as its type: in practice an id that is not a UUID.
     return {
@@ -85,6 +101,19 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       },
     },
   };
+}
+
+/**
+ * Postgres 55P03 lock_not_available (lock_timeout), 57014 query_canceled (statement_timeout)
+ * and the pool's "timeout exceeded when trying to connect" (connectionTimeoutMillis).
+ */
+function busyReason(error: unknown, driverCode: string | undefined): string | null {
+  const code = driverCode ?? (error as { code?: unknown } | undefined)?.code;
+  if (code === '55P03') return 'LOCK_TIMEOUT';
+  if (code === '57014') return 'STATEMENT_TIMEOUT';
+  const message = error instanceof Error ? error.message : '';
+  if (/timeout exceeded when trying to connect/i.test(message)) return 'POOL_TIMEOUT';
+  return null;
 }
 
 function httpStatusOf(error: unknown): number | null {

@@ -79,8 +79,9 @@ export function idempotencyPlugin(dataSource: DataSource): ApolloServerPlugin<Gq
         async willSendResponse({ response }) {
           if (!reserved || response.body.kind !== 'single') return;
           const result = response.body.singleResult;
+          // A retryable failure (SERVICE_UNAVAILABLE: a timeout) is not an answer to replay either.
           const failedOnOurSide = (result.errors ?? []).some(
-            (e) => e.extensions?.['code'] === 'INTERNAL_SERVER_ERROR',
+            (e) => e.extensions?.['code'] === 'INTERNAL_SERVER_ERROR' || e.extensions?.['retryable'] === true,
           );
           if (failedOnOurSide) {
             await dataSource.query(`DELETE FROM idempotency_record WHERE scope = $1 AND key = $2`, [

@@ -38,10 +38,22 @@ export class OutboxMessageEntity {
 
   @Column({ type: 'text', nullable: true })
   lastError: string | null;
+
+  /**
+   * A relay's lease on the row while it publishes (committed at once, so no transaction stays
+   * open while Redis is slow); once it lapses another relay may take the row.
+   */
+  @Column({ type: 'timestamptz', nullable: true })
+  claimedUntil: Date | null;
+
+  /** Which relay (host:pid:random) holds or last held the lease, for diagnosis. */
+  @Column({ type: 'varchar', length: 100, nullable: true })
+  claimedBy: string | null;
 }
 
 /** A mutation's first answer, replayed when a phone retries with the same Idempotency-Key. */
 @Entity('idempotency_record')
+@Index(['createdAt'])
 export class IdempotencyRecordEntity {
   /** User id, or "anonymous" for login. */
   @PrimaryColumn({ type: 'varchar', length: 60 })

@@ -1,4 +1,5 @@
 import { QuantityAndMoneyChecks1796162663056 } from './1796162663056-quantity-and-money-checks.migration.js';
+import { OutboxLeaseAndRetention1796162519057 } from './1796162519057-outbox-lease-and-retention.migration.js';
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795862761105 } from './1795862761105-initial.migration.js';
 import { Settlement1795863586614 } from './1795863586614-settlement.migration.js';
@@ -8,4 +9,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795862761105,
   Settlement1795863586614,
   QuantityAndMoneyChecks1796162663056,
+  OutboxLeaseAndRetention1796162519057,
 ];
