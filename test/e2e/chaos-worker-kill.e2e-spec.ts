@@ -75,7 +75,7 @@ describe('chaos: the worker killed mid-award', () => {
       system.login('kkmp.sentul@pasargizi.test'),
       system.login('kkmp.turi@pasargizi.test'),
     ]);
-    const closesAt = secondsFromNow(4);
+    const closesAt = secondsFromNow(3600);
     const deliveryDate = daysFromNow(25);
     const demandIds: string[] = [];
     for (const token of [kitchen, otherKitchen]) {
@@ -120,7 +120,17 @@ describe('chaos: the worker killed mid-award', () => {
       }
     }
 
-    // The first worker relays the close, closes the batch and pauses inside the evaluation.
+    // Each kitchen closes now (two batches); the first worker relays their evaluations and
+    // pauses inside the evaluate transaction.
+    for (const [index, id] of demandIds.entries()) {
+      await system.ok(
+        `mutation($id: ID!) { closeBidding(demandId: $id) { status } }`,
+        { id },
+        {
+          token: [kitchen, otherKitchen][index]!,
+        },
+      );
+    }
     const first = startWorker(system, { EVALUATION_PAUSE_MS: '120000' });
     children.push(first.child);
     await eventually(async () => first.output().includes('evaluation paused at engine-ran'), 60_000, 100);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import type { Page, PageRequest } from '../../core/src/pagination.js';
-import { lineAmount } from '../../core/src/rupiah.js';
+import { isStorableTotal, lineAmount } from '../../core/src/rupiah.js';
 import { milliToDecimalText } from '../../core/src/quantity.js';
 import { appendAudit } from '../../database/src/audit.js';
 import {
@@ -82,6 +82,10 @@ export class OrdersService {
       dispatchedAt: null,
       receivedAt: null,
     }));
+    // The award leaves out a demand whose orders could not be stored; this is the last check.
+    const unstorable = rows.find((row) => !isStorableTotal(row.total));
+    if (unstorable)
+      throw new Error(`order total ${unstorable.total} of demand ${unstorable.demandId} cannot be stored`);
     const created: PurchaseOrderEntity[] = [];
     for (let start = 0; start < rows.length; start += 500) {
       const chunk = rows.slice(start, start + 500);

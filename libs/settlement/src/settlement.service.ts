@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { DomainError } from '../../core/src/domain-error.js';
 import type { Page, PageRequest } from '../../core/src/pagination.js';
-import { lineAmount, parseRupiah } from '../../core/src/rupiah.js';
+import { isStorableTotal, lineAmount, parseRupiah } from '../../core/src/rupiah.js';
 import { appendAudit } from '../../database/src/audit.js';
 import { StockLotEntity } from '../../database/src/entities/market.entity.js';
 import type { OrderLineEntity, PurchaseOrderEntity } from '../../database/src/entities/orders.entity.js';
@@ -72,6 +72,9 @@ export class SettlementService {
       (sum, line) => sum + lineAmount(line.unitPrice, line.acceptedQuantity ?? 0),
       0n,
     );
+    // Never more than its order, which the award kept storable; checked again before it is stored.
+    if (!isStorableTotal(total))
+      throw new Error(`invoice of order ${order.id}: total ${total} cannot be stored`);
     const lots = new Map(
       (await tx.findBy(StockLotEntity, { id: In([...new Set(lines.map((l) => l.stockLotId))]) })).map(
         (lot) => [lot.id, lot],
