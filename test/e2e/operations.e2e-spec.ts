@@ -140,10 +140,12 @@ describe('operations', () => {
       );
       const stuckPass = stuck.publishBatch();
       await eventually(async () => (await state()).claimed_by === stuck.relayId);
-      const idle = (await db.query(
-        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
-      )) as { n: number }[];
-      expect(idle[0]!.n).toBe(0);
+      // The claim committed: nothing holds the row while the publish hangs.
+      await db.transaction(async (tx) => {
+        expect(await tx.query(`SELECT id FROM outbox_message WHERE id = $1 FOR UPDATE NOWAIT`, [id])).toEqual(
+          [{ id }],
+        );
+      });
 
       const healthy = new OutboxRelay(
         db,
