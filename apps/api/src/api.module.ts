@@ -21,6 +21,7 @@ import { OrdersService } from '../../../libs/orders/src/orders.service.js';
 import type { GqlContext } from './graphql/context.js';
 import { formatGraphQLError } from './graphql/error-formatter.js';
 import { idempotencyPlugin, localisedErrorsPlugin } from './graphql/idempotency.plugin.js';
+import { hostileLiteralsRule, hostileVariablesPlugin } from './graphql/input-guard.js';
 import { createLoaders } from './graphql/loaders.js';
 import { queryLimitsRule } from './graphql/query-limits.rule.js';
 import { DateTimeScalar } from './graphql/scalars.js';
@@ -110,9 +111,9 @@ export class ApiModule {
             // Apollo's CSRF prevention (on by default) stays on: simple cross-site requests are refused.
             csrfPrevention: true,
             includeStacktraceInErrorResponses: false,
-            validationRules: [queryLimitsRule],
+            validationRules: [queryLimitsRule, hostileLiteralsRule],
             formatError: formatGraphQLError,
-            plugins: [idempotencyPlugin(dataSource), localisedErrorsPlugin()],
+            plugins: [hostileVariablesPlugin(), idempotencyPlugin(dataSource), localisedErrorsPlugin()],
             context: ({ req }: { req: Request }): GqlContext => {
               const token = bearerToken(req);
               return {
