@@ -23,7 +23,7 @@ import { formatGraphQLError } from './graphql/error-formatter.js';
 import { idempotencyPlugin, localisedErrorsPlugin } from './graphql/idempotency.plugin.js';
 import { hostileLiteralsRule, hostileVariablesPlugin } from './graphql/input-guard.js';
 import { createLoaders } from './graphql/loaders.js';
-import { queryLimitsRule } from './graphql/query-limits.rule.js';
+import { MAX_QUERY_TOKENS, queryLimitsRule } from './graphql/query-limits.rule.js';
 import { DateTimeScalar } from './graphql/scalars.js';
 import {
   CatalogResolver,
@@ -111,6 +111,7 @@ export class ApiModule {
             // Apollo's CSRF prevention (on by default) stays on: simple cross-site requests are refused.
             csrfPrevention: true,
             includeStacktraceInErrorResponses: false,
+            parseOptions: { maxTokens: MAX_QUERY_TOKENS },
             validationRules: [queryLimitsRule, hostileLiteralsRule],
             formatError: formatGraphQLError,
             plugins: [hostileVariablesPlugin(), idempotencyPlugin(dataSource), localisedErrorsPlugin()],
