@@ -33,7 +33,9 @@ export class TestSystem {
    * `production: true` boots the API as production runs it (NODE_ENV=production: no
    * introspection, no GraphiQL) with an explicit 40-character JWT_SECRET, DATABASE_URL and REDIS_URL.
    */
-  static async start(options: { worker?: boolean; production?: boolean } = {}): Promise<TestSystem> {
+  static async start(
+    options: { worker?: boolean; production?: boolean; env?: Record<string, string> } = {},
+  ): Promise<TestSystem> {
     const database = await createDatabaseFromTemplate();
     const config = loadConfig({
       ...process.env,
@@ -48,6 +50,7 @@ export class TestSystem {
             REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379',
           }
         : {}),
+      ...options.env,
     });
     const logger = Boolean(process.env.E2E_LOG);
     const api = await createApiApp(config, { logger });

@@ -11,7 +11,6 @@ import { CatalogService } from '../../../libs/catalog/src/catalog.service.js';
 import { DatabaseModule } from '../../../libs/database/src/database.module.js';
 import { IdentityModule } from '../../../libs/identity/src/identity.module.js';
 import { IdentityService } from '../../../libs/identity/src/identity.service.js';
-import { TokenService } from '../../../libs/identity/src/token.service.js';
 import { EvaluationReadService } from '../../../libs/market/src/evaluation-read.service.js';
 import { MarketModule } from '../../../libs/market/src/market.module.js';
 import { MarketService } from '../../../libs/market/src/market.service.js';
@@ -19,6 +18,7 @@ import { MonitoringModule } from '../../../libs/monitoring/src/monitoring.module
 import { OrdersModule } from '../../../libs/orders/src/orders.module.js';
 import { OrdersService } from '../../../libs/orders/src/orders.service.js';
 import type { GqlContext } from './graphql/context.js';
+import { authenticationPlugin } from './graphql/authentication.plugin.js';
 import { formatGraphQLError } from './graphql/error-formatter.js';
 import { idempotencyPlugin, localisedErrorsPlugin } from './graphql/idempotency.plugin.js';
 import { hostileLiteralsRule, hostileVariablesPlugin } from './graphql/input-guard.js';
@@ -85,7 +85,6 @@ export class ApiModule {
           imports: domainModules,
           inject: [
             getDataSourceToken(),
-            TokenService,
             IdentityService,
             CatalogService,
             MarketService,
@@ -94,7 +93,6 @@ export class ApiModule {
           ],
           useFactory: (
             dataSource: DataSource,
-            tokens: TokenService,
             identity: IdentityService,
             catalog: CatalogService,
             market: MarketService,
@@ -114,12 +112,18 @@ export class ApiModule {
             parseOptions: { maxTokens: MAX_QUERY_TOKENS },
             validationRules: [queryLimitsRule, hostileLiteralsRule],
             formatError: formatGraphQLError,
-            plugins: [hostileVariablesPlugin(), idempotencyPlugin(dataSource), localisedErrorsPlugin()],
+            plugins: [
+              hostileVariablesPlugin(),
+              authenticationPlugin(identity),
+              idempotencyPlugin(dataSource),
+              localisedErrorsPlugin(),
+            ],
             context: ({ req }: { req: Request }): GqlContext => {
-              const token = bearerToken(req);
               return {
                 req,
-                actor: token ? tokens.verify(token) : null,
+                token: bearerToken(req),
+                actor: null,
+                organizationSuspended: false,
                 loaders: createLoaders({ identity, catalog, market, orders, evaluations }),
                 locale: /^id\b/i.test(req.headers['accept-language'] ?? '') ? 'id' : 'en',
               };

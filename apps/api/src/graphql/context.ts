@@ -4,7 +4,12 @@ import type { Loaders } from './loaders.js';
 
 export interface GqlContext {
   req: Request;
+  /** The bearer token as sent; authenticationPlugin turns it into `actor`. */
+  token: string | null;
+  /** Null until the operation has passed validation, and for anonymous callers. */
   actor: Actor | null;
+  /** The actor's organisation is suspended: mutations are refused. */
+  organizationSuspended: boolean;
   loaders: Loaders;
   locale: 'en' | 'id';
 }

@@ -19,7 +19,10 @@ const INPUT_VALUE_PATTERNS = [
  * and never a stack trace or SQL for anything unexpected.
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // A DomainError thrown by a request plugin (outside any resolver) arrives wrapped once more.
+  const wrapped = (unwrapped as { originalError?: unknown } | undefined)?.originalError;
+  const original = wrapped instanceof DomainError ? wrapped : unwrapped;
   if (original instanceof DomainError || (original as Error | undefined)?.name === 'DomainError') {
     const domain = original as DomainError;
     return {

@@ -64,6 +64,7 @@ export const toUser = (user: UserEntity): UserType => ({
   email: user.email,
   name: user.name,
   role: user.role as Role,
+  active: user.deactivatedAt === null,
   organizationId: user.organizationId,
 });
 

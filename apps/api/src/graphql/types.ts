@@ -30,6 +30,8 @@ export class UserType {
   @Field() email: string;
   @Field() name: string;
   @Field(() => Role) role: Role;
+  @Field({ description: 'False while the account is deactivated (no login, no token accepted)' })
+  active: boolean;
   organizationId: string | null;
 }
 
