@@ -119,12 +119,17 @@ export class ApiModule {
               localisedErrorsPlugin(),
             ],
             context: ({ req }: { req: Request }): GqlContext => {
+              const viewer: GqlContext['viewer'] = { actor: null };
               return {
                 req,
                 token: bearerToken(req),
                 actor: null,
+                viewer,
                 organizationSuspended: false,
-                loaders: createLoaders({ identity, catalog, market, orders, evaluations }),
+                loaders: createLoaders(
+                  { identity, catalog, market, orders, evaluations },
+                  () => viewer.actor,
+                ),
                 locale: /^id\b/i.test(req.headers['accept-language'] ?? '') ? 'id' : 'en',
               };
             },

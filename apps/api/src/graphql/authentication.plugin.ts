@@ -21,6 +21,7 @@ export function authenticationPlugin(identity: IdentityService): ApolloServerPlu
           if (!contextValue.token) return;
           const session = await identity.authenticate(contextValue.token);
           contextValue.actor = session?.actor ?? null;
+          contextValue.viewer.actor = contextValue.actor;
           contextValue.organizationSuspended = session?.organizationSuspended ?? false;
           if (!session?.organizationSuspended || operation?.operation !== 'mutation') return;
           const onlyAllowed = operation.selectionSet.selections.every(
