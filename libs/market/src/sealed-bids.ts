@@ -37,3 +37,13 @@ export function canSeeOffer(actor: Actor, offer: OfferEntity, demand: DemandRequ
   if (actor.organizationId === offer.cooperativeId) return true;
   return isEvaluated(demand) && seesEveryOffer(actor, demand);
 }
+
+/** What a cooperative owes its consignor per unit: its own business and its coordinators'. */
+export function visibleUnitCost(
+  actor: Actor,
+  lot: { cooperativeId: string; marketCode: string; unitCost: bigint | null },
+): bigint | null {
+  return actor.organizationId === lot.cooperativeId || coordinates(actor, lot.marketCode)
+    ? lot.unitCost
+    : null;
+}

@@ -98,8 +98,13 @@ export function createLoaders(services: LoaderServices, viewer: () => Actor | nu
       const views = await evaluations.offerVisibilityByIds(requireActor(viewer()), ids);
       return ids.map((id) => views.get(id) ?? new Error(`Not found: ${id}`));
     }),
-    awardsOfLine: new DataLoader<string, OrderLineEntity[]>(async (ids) =>
-      groupBy(ids, await orders.awardsByDemandLineIds(ids), (row) => row.demandLineId),
+    /** The awards on a line the viewer may see. */
+    visibleAwardsOfLine: new DataLoader<string, OrderLineEntity[]>(async (ids) =>
+      groupBy(
+        ids,
+        await orders.visibleAwardsByDemandLineIds(requireActor(viewer()), ids),
+        (row) => row.demandLineId,
+      ),
     ),
     order: new DataLoader<string, PurchaseOrderEntity>(async (ids) =>
       byKey(ids, await orders.ordersByIds(ids), (row) => row.id),

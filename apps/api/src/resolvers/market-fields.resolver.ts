@@ -1,8 +1,8 @@
 import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { DomainError } from '../../../../libs/core/src/domain-error.js';
 import { requireActor } from '../../../../libs/identity/src/actor.js';
-import { coordinates } from '../../../../libs/identity/src/actor.js';
 import { MarketService } from '../../../../libs/market/src/market.service.js';
+import { visibleUnitCost } from '../../../../libs/market/src/sealed-bids.js';
 import type { GqlContext } from '../graphql/context.js';
 import {
   toAward,
@@ -57,10 +57,7 @@ export class StockLotFieldsResolver {
       'What the cooperative owes the consignor/BUMN per unit; shown to the cooperative and coordinators',
   })
   unitCost(@Parent() lot: StockLotType, @Context() ctx: GqlContext): bigint | null {
-    const actor = requireActor(ctx.actor);
-    return actor.organizationId === lot.cooperativeId || coordinates(actor, lot.marketCode)
-      ? lot.unitCost
-      : null;
+    return visibleUnitCost(requireActor(ctx.actor), lot);
   }
 }
 
@@ -122,18 +119,7 @@ export class DemandLineFieldsResolver {
 
   @ResolveField('awards', () => [AwardType], { description: 'A cooperative sees only its own awards' })
   async awards(@Parent() line: DemandLineType, @Context() ctx: GqlContext) {
-    const actor = requireActor(ctx.actor);
-    const demand = await ctx.loaders.demand.load(line.demandId);
-    const awards = await ctx.loaders.awardsOfLine.load(line.id);
-    if (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode))
-      return awards.map(toAward);
-    const offers = await ctx.loaders.offer.loadMany(awards.map((a) => a.offerId));
-    return awards
-      .filter((_, index) => {
-        const offer = offers[index];
-        return !(offer instanceof Error) && offer?.cooperativeId === actor.organizationId;
-      })
-      .map(toAward);
+    return (await ctx.loaders.visibleAwardsOfLine.load(line.id)).map(toAward);
   }
 }
 
