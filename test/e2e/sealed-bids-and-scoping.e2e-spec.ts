@@ -342,7 +342,8 @@ describe('sealed bids and scoping', () => {
       winningUnitPrice: 13000,
       offer: { id: offerB, unitPrice: 13500, status: 'NOT_AWARDED', cooperative: { id: org.coopB } },
     });
-    expect(lineB.evaluations[0].total).toBeCloseTo(0.5 * (12000 / 13500) + 0.4 * 0.8 + 0.1 * 0.9, 3);
+    // No total for a cooperative: with its own scores it would give away the lowest price (issue 7).
+    expect(lineB.evaluations[0].total).toBeNull();
     expect(lineB.evaluations[0].explanation).toMatch(/^Not awarded: .*ranked 2 of 3/);
     const textB = JSON.stringify(seenByB);
     expect(textB).not.toContain(offerA);

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { createLogger, PinoNestLogger } from '../../../libs/observability/src/logger.js';
 import { ApiModule } from './api.module.js';
@@ -20,7 +21,11 @@ export async function createApiApp(
     typeof options.logger === 'object'
       ? options.logger
       : createLogger('api', options.logger === false ? 'silent' : config.logLevel);
-  const app = await NestFactory.create(ApiModule.forRoot(config), { logger: new PinoNestLogger(logger) });
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(config), {
+    logger: new PinoNestLogger(logger),
+  });
+  // Which proxies may name the client address (X-Forwarded-For): login throttling counts per address.
+  app.set('trust proxy', config.trustProxy);
   app.use(requestContextMiddleware(logger));
   app.useGlobalPipes(new ValidationPipe({ forbidUnknownValues: false, stopAtFirstError: false }));
   app.useGlobalFilters(new GraphQLPassThroughFilter());

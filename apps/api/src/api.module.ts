@@ -14,7 +14,6 @@ import { CatalogService } from '../../../libs/catalog/src/catalog.service.js';
 import { DatabaseModule } from '../../../libs/database/src/database.module.js';
 import { IdentityModule } from '../../../libs/identity/src/identity.module.js';
 import { IdentityService } from '../../../libs/identity/src/identity.service.js';
-import { TokenService } from '../../../libs/identity/src/token.service.js';
 import { EvaluationReadService } from '../../../libs/market/src/evaluation-read.service.js';
 import { MarketModule } from '../../../libs/market/src/market.module.js';
 import { DemandService } from '../../../libs/market/src/demand.service.js';
@@ -24,6 +23,7 @@ import { MonitoringModule } from '../../../libs/monitoring/src/monitoring.module
 import { OrdersModule } from '../../../libs/orders/src/orders.module.js';
 import { OrdersService } from '../../../libs/orders/src/orders.service.js';
 import type { GqlContext } from './graphql/context.js';
+import { authenticationPlugin } from './graphql/authentication.plugin.js';
 import { formatGraphQLError } from './graphql/error-formatter.js';
 import { idempotencyPlugin, localisedErrorsPlugin } from './graphql/idempotency.plugin.js';
 import { metricsPlugin } from './graphql/metrics.plugin.js';
@@ -31,8 +31,9 @@ import { MetricsController } from './metrics.controller.js';
 import { MARKET_QUEUE } from '../../../libs/jobs/src/job-types.js';
 import { redisConnection } from '../../../libs/jobs/src/redis-connection.js';
 import { watchBacklog } from '../../../libs/observability/src/metrics.js';
+import { hostileLiteralsRule, hostileVariablesPlugin } from './graphql/input-guard.js';
 import { createLoaders } from './graphql/loaders.js';
-import { queryLimitsRule } from './graphql/query-limits.rule.js';
+import { MAX_QUERY_TOKENS, queryLimitsRule } from './graphql/query-limits.rule.js';
 import { DateTimeScalar } from './graphql/scalars.js';
 import {
   CatalogResolver,
@@ -101,7 +102,6 @@ export class ApiModule {
           imports: domainModules,
           inject: [
             getDataSourceToken(),
-            TokenService,
             IdentityService,
             CatalogService,
             DemandService,
@@ -112,7 +112,6 @@ export class ApiModule {
           ],
           useFactory: (
             dataSource: DataSource,
-            tokens: TokenService,
             identity: IdentityService,
             catalog: CatalogService,
             demands: DemandService,
@@ -131,23 +130,28 @@ export class ApiModule {
             // Apollo's CSRF prevention (on by default) stays on: simple cross-site requests are refused.
             csrfPrevention: true,
             includeStacktraceInErrorResponses: false,
-            validationRules: [queryLimitsRule],
+            parseOptions: { maxTokens: MAX_QUERY_TOKENS },
+            validationRules: [queryLimitsRule, hostileLiteralsRule],
             formatError: formatGraphQLError,
-            plugins: [metricsPlugin(), idempotencyPlugin(dataSource), localisedErrorsPlugin()],
+            plugins: [
+              metricsPlugin(),
+              hostileVariablesPlugin(),
+              authenticationPlugin(identity),
+              idempotencyPlugin(dataSource),
+              localisedErrorsPlugin(),
+            ],
             context: ({ req }: { req: Request }): GqlContext => {
-              const token = bearerToken(req);
+              const viewer: GqlContext['viewer'] = { actor: null };
               return {
                 req,
-                actor: token ? tokens.verify(token) : null,
-                loaders: createLoaders({
-                  identity,
-                  catalog,
-                  demands,
-                  offers,
-                  stockLots,
-                  orders,
-                  evaluations,
-                }),
+                token: bearerToken(req),
+                actor: null,
+                viewer,
+                organizationSuspended: false,
+                loaders: createLoaders(
+                  { identity, catalog, demands, offers, stockLots, orders, evaluations },
+                  () => viewer.actor,
+                ),
                 locale: /^id\b/i.test(req.headers['accept-language'] ?? '') ? 'id' : 'en',
               };
             },

@@ -136,7 +136,8 @@ function evaluate(input: AwardInput, allocate: Allocator): AwardResult {
     const lineRanked = rankedByLine.get(line.id)!;
     for (const r of lineRanked) {
       const decision = decisions.get(r.offer.id)!;
-      ranked.push(rankedEvaluation(r, line, lineRanked.length, decision));
+      const pricePosition = 1 + lineRanked.filter((o) => o.offer.unitPrice < r.offer.unitPrice).length;
+      ranked.push(rankedEvaluation(r, line, lineRanked.length, pricePosition, decision));
     }
   }
 
@@ -169,6 +170,7 @@ function rankedEvaluation(
   r: RankedOffer,
   line: EngineLine,
   rankedCount: number,
+  pricePosition: number,
   decision: AllocationDecision,
 ): OfferEvaluationResult {
   const awarded = decision.kind === 'AWARDED';
@@ -190,7 +192,7 @@ function rankedEvaluation(
       line,
       rank: r.rank,
       rankedCount,
-      total: r.total,
+      pricePosition,
       decision,
     }),
   };

@@ -1,5 +1,5 @@
 import { evaluateBatch } from './award-engine.js';
-import { formatQuantity, formatRupiah, formatScore } from './explanations.js';
+import { formatQuantity, formatRupiah, formatScore, ordinalEn } from './explanations.js';
 import { aLine, anOffer, KITCHEN, kg, lotFor, northOf, rules } from './testing/builders.js';
 
 describe('explanations', () => {
@@ -45,13 +45,61 @@ describe('explanations', () => {
 
     expect(result.evaluations.map((e) => e.explanation)).toEqual([
       {
-        en: 'Awarded 120 kg of 150 kg offered; ranked 1 of 2 (score 0.990). The kitchen needed only 120 kg more.',
-        id: 'Menang 120 kg dari 150 kg yang ditawarkan; peringkat 1 dari 2 (skor 0,990). Dapur hanya memerlukan 120 kg lagi.',
+        en: 'Awarded 120 kg of 150 kg offered; ranked 1 of 2 (price: 1st cheapest of 2). The kitchen needed only 120 kg more.',
+        id: 'Menang 120 kg dari 150 kg yang ditawarkan; peringkat 1 dari 2 (harga: ke-1 termurah dari 2). Dapur hanya memerlukan 120 kg lagi.',
       },
       {
-        en: 'Not awarded: line already filled by higher-ranked offers; ranked 2 of 2 (score 0.848).',
-        id: 'Tidak menang: kebutuhan sudah terpenuhi oleh penawaran berperingkat lebih tinggi; peringkat 2 dari 2 (skor 0,848).',
+        en: 'Not awarded: line already filled by higher-ranked offers; ranked 2 of 2 (price: 2nd cheapest of 2).',
+        id: 'Tidak menang: kebutuhan sudah terpenuhi oleh penawaran berperingkat lebih tinggi; peringkat 2 dari 2 (harga: ke-2 termurah dari 2).',
       },
+    ]);
+  });
+
+  it('gives a losing offer its price position, never a score or another price it could solve for', () => {
+    // The cheapest offer is grade C and loses on quality; the dearest learns only its position.
+    const line = aLine({
+      id: 'rice',
+      quantityMilli: kg(100),
+      weights: { price: 0.2, quality: 0.8, distance: 0, reliability: 0 },
+    });
+    const offers = [
+      anOffer({ id: 'cheap', lineId: 'rice', quantityMilli: kg(100), unitPrice: 11_000n, grade: 'C' }),
+      anOffer({ id: 'winner', lineId: 'rice', quantityMilli: kg(100), unitPrice: 13_000n, grade: 'A' }),
+      anOffer({ id: 'dear', lineId: 'rice', quantityMilli: kg(100), unitPrice: 14_000n, grade: 'A' }),
+      anOffer({ id: 'tie', lineId: 'rice', quantityMilli: kg(100), unitPrice: 13_000n, grade: 'B' }),
+    ];
+    const result = evaluateBatch({
+      lines: [line],
+      offers,
+      lots: offers.map((offer) => lotFor(offer)),
+      rules: rules({ maxSuppliersPerLine: 1 }),
+    });
+    const of = (id: string) => result.evaluations.find((e) => e.offerId === id)!;
+    expect(of('cheap').explanation.en).toMatch(/\(price: 1st cheapest of 4\)/);
+    expect(of('winner').explanation.id).toMatch(/\(harga: ke-2 termurah dari 4\)/);
+    expect(of('tie').explanation.en).toMatch(/\(price: 2nd cheapest of 4\)/);
+    expect(of('dear').explanation.en).toMatch(/^Not awarded: .*\(price: 4th cheapest of 4\)\.$/);
+    for (const evaluation of result.evaluations) {
+      for (const text of [evaluation.explanation.en, evaluation.explanation.id]) {
+        expect(text).not.toMatch(/score|skor|Rp|11[.,]?000|0[.,]\d{3}/);
+      }
+    }
+  });
+
+  it('writes English ordinals', () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinalEn)).toEqual([
+      '1st',
+      '2nd',
+      '3rd',
+      '4th',
+      '11th',
+      '12th',
+      '13th',
+      '21st',
+      '22nd',
+      '23rd',
+      '101st',
+      '111th',
     ]);
   });
 
@@ -64,7 +112,9 @@ describe('explanations', () => {
       lots: [lotFor(offer)],
       rules: rules(),
     }).evaluations;
-    expect(evaluation.explanation.en).toBe('Awarded 150 kg of 150 kg offered; ranked 1 of 1 (score 0.990).');
+    expect(evaluation.explanation.en).toBe(
+      'Awarded 150 kg of 150 kg offered; ranked 1 of 1 (price: 1st cheapest of 1).',
+    );
   });
 
   it("uses the line's base unit, or 'unit' when the caller did not give one", () => {

@@ -90,7 +90,8 @@ export interface RankedOfferFacts {
   rank: number;
   /** How many valid offers the line had. */
   rankedCount: number;
-  total: number;
+  /** 1 = the cheapest valid offer on the line; equal prices share a position. */
+  pricePosition: number;
   decision: AllocationDecision;
 }
 
@@ -99,10 +100,12 @@ export function explainRankedOffer(facts: RankedOfferFacts): Explanation {
   const { offer, line, decision } = facts;
   const unit = line.baseUnit ?? DEFAULT_UNIT;
   const qty = (milli: number, lang: Lang) => formatQuantity(milli, unit, lang);
+  // No score and no other offer's price: a cooperative reads this, and the price score (lowest
+  // price ÷ own price) or a total built from it would reveal the lowest price on the line.
   const standing = (lang: Lang) =>
     lang === 'en'
-      ? `ranked ${facts.rank} of ${facts.rankedCount} (score ${formatScore(facts.total, 'en')})`
-      : `peringkat ${facts.rank} dari ${facts.rankedCount} (skor ${formatScore(facts.total, 'id')})`;
+      ? `ranked ${facts.rank} of ${facts.rankedCount} (price: ${ordinalEn(facts.pricePosition)} cheapest of ${facts.rankedCount})`
+      : `peringkat ${facts.rank} dari ${facts.rankedCount} (harga: ke-${facts.pricePosition} termurah dari ${facts.rankedCount})`;
 
   if (decision.kind === 'AWARDED') {
     const got = decision.quantityMilli;
@@ -211,6 +214,13 @@ export function formatQuantity(milli: number, unit: string, lang: Lang): string 
 export function formatRupiah(value: bigint): string {
   const sign = value < 0n ? '-' : '';
   return `${sign}Rp${groupThousands((value < 0n ? -value : value).toString(), '.')}`;
+}
+
+/** 1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd". */
+export function ordinalEn(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${{ 1: 'st', 2: 'nd', 3: 'rd' }[n % 10] ?? 'th'}`;
 }
 
 /** A total score with three decimals: 0.99 → "0.990" / "0,990". */

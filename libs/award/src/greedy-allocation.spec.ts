@@ -45,7 +45,7 @@ describe('greedy allocation (v1)', () => {
       });
       expect(awarded(result)).toEqual({ o1: kg(50), o2: kg(10) });
       expect(evaluationOf(result, 'o2').explanation.en).toBe(
-        'Awarded 10 kg of 50 kg offered; ranked 1 of 1 (score 0.990). Only 10 kg was left in the stock lot.',
+        'Awarded 10 kg of 50 kg offered; ranked 1 of 1 (price: 1st cheapest of 1). Only 10 kg was left in the stock lot.',
       );
       expect(result.lines).toEqual([
         { lineId: 'a-posted-second', demandedMilli: kg(50), awardedMilli: kg(10) },
@@ -190,7 +190,7 @@ describe('greedy allocation (v1)', () => {
         unawardedReason: 'BELOW_MIN_AWARD',
       });
       expect(evaluationOf(result, 'tiny').explanation.en).toBe(
-        'Not awarded: only 10 kg could be awarded, below the minimum award of 25 kg for this commodity; ranked 1 of 3 (score 0.990).',
+        'Not awarded: only 10 kg could be awarded, below the minimum award of 25 kg for this commodity; ranked 1 of 3 (price: 1st cheapest of 3).',
       );
     });
 

@@ -57,7 +57,7 @@ describe('optimal allocation (hand-checked)', () => {
     expect(coverage(result)).toBeCloseTo(1.9, 12);
     expect(coverage(evaluateBatchGreedy(input))).toBeCloseTo(1.0, 12);
     expect(evaluationOf(result, 's-big').explanation.en).toBe(
-      'Awarded 20 kg of 100 kg offered; ranked 1 of 2 (score 0.990). Only 20 kg was left in the stock lot.',
+      'Awarded 20 kg of 100 kg offered; ranked 1 of 2 (price: 1st cheapest of 2). Only 20 kg was left in the stock lot.',
     );
   });
 
@@ -76,8 +76,8 @@ describe('optimal allocation (hand-checked)', () => {
     expect(awarded(result)).toEqual({ 's-small': kg(40) });
     expect(evaluationOf(result, 's-big')).toMatchObject({ unawardedReason: 'STOCK_ALREADY_AWARDED' });
     expect(evaluationOf(result, 's-big').explanation).toEqual({
-      en: 'Not awarded: stock in this lot was already awarded to other lines, where it covers more of the demand or scores higher; ranked 1 of 1 (score 0.990).',
-      id: 'Tidak menang: stok di lot ini sudah diberikan ke kebutuhan lain, yang dengan stok itu lebih banyak terpenuhi atau berskor lebih tinggi; peringkat 1 dari 1 (skor 0,990).',
+      en: 'Not awarded: stock in this lot was already awarded to other lines, where it covers more of the demand or scores higher; ranked 1 of 1 (price: 1st cheapest of 1).',
+      id: 'Tidak menang: stok di lot ini sudah diberikan ke kebutuhan lain, yang dengan stok itu lebih banyak terpenuhi atau berskor lebih tinggi; peringkat 1 dari 1 (harga: ke-1 termurah dari 1).',
     });
   });
 
@@ -173,7 +173,7 @@ describe('optimal allocation (hand-checked)', () => {
     });
     expect(awarded(dropped)).toEqual({ main: kg(80) });
     expect(evaluationOf(dropped, 'tiny').explanation.en).toBe(
-      'Not awarded: only 10 kg could be awarded, below the minimum award of 25 kg for this commodity; ranked 1 of 2 (score 0.990).',
+      'Not awarded: only 10 kg could be awarded, below the minimum award of 25 kg for this commodity; ranked 1 of 2 (price: 1st cheapest of 2).',
     );
   });
 

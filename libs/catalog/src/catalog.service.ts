@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { DomainError } from '../../core/src/domain-error.js';
 import { marketCodeOf } from '../../core/src/region-code.js';
 import type { Actor } from '../../identity/src/actor.js';
@@ -18,6 +18,16 @@ import type { UnitDefinition } from './unit-conversion.js';
 import { quantityToMilli } from '../../core/src/quantity.js';
 
 export const DEFAULT_MAX_SUPPLIERS_PER_LINE = 3;
+
+/** How long one process keeps commodities, units and regions before reading them again. */
+export const STATIC_CATALOG_TTL_MS = 5 * 60_000;
+
+interface StaticCatalog {
+  commodities: CommodityEntity[];
+  commodityByCode: Map<string, CommodityEntity>;
+  units: CommodityUnitEntity[];
+  regionByCode: Map<string, RegionEntity>;
+}
 
 export interface MarketPolicy {
   regionCode: string;
@@ -37,18 +47,58 @@ export interface MarketPolicyChange {
 export class CatalogService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * Commodities, their units and the regions change only with a migration or the seed, yet
+   * every request reads them: one copy per process, reloaded after STATIC_CATALOG_TTL_MS so a
+   * new seed shows without a restart. Callers treat the shared rows as read-only.
+   */
+  private staticCatalog: { loadedAt: number; data: Promise<StaticCatalog> } | null = null;
+
+  private loadStaticCatalog(): Promise<StaticCatalog> {
+    if (this.staticCatalog && Date.now() - this.staticCatalog.loadedAt < STATIC_CATALOG_TTL_MS) {
+      return this.staticCatalog.data;
+    }
+    const data = Promise.all([
+      this.dataSource.getRepository(CommodityEntity).find({ order: { category: 'ASC', code: 'ASC' } }),
+      this.dataSource
+        .getRepository(CommodityUnitEntity)
+        .find({ order: { commodityCode: 'ASC', code: 'ASC' } }),
+      this.dataSource.getRepository(RegionEntity).find(),
+    ]).then(([commodities, units, regions]) => ({
+      commodities,
+      commodityByCode: new Map(commodities.map((commodity) => [commodity.code, commodity])),
+      units,
+      regionByCode: new Map(regions.map((region) => [region.code, region])),
+    }));
+    const entry = { loadedAt: Date.now(), data };
+    this.staticCatalog = entry;
+    // A failed load is not kept: the next caller tries again.
+    data.catch(() => {
+      if (this.staticCatalog === entry) this.staticCatalog = null;
+    });
+    return data;
+  }
+
+  /** Forgets the cached commodities, units and regions (after the seed writes them). */
+  forgetStaticCatalog(): void {
+    this.staticCatalog = null;
+  }
+
   async commodities(): Promise<CommodityEntity[]> {
-    return this.dataSource.getRepository(CommodityEntity).find({ order: { category: 'ASC', code: 'ASC' } });
+    return [...(await this.loadStaticCatalog()).commodities];
   }
 
   async commoditiesByCodes(codes: readonly string[]): Promise<CommodityEntity[]> {
-    return this.dataSource.getRepository(CommodityEntity).findBy({ code: In([...codes]) });
+    const { commodityByCode } = await this.loadStaticCatalog();
+    return [...new Set(codes)].flatMap((code) => {
+      const commodity = commodityByCode.get(code);
+      return commodity ? [commodity] : [];
+    });
   }
 
   async unitsByCommodityCodes(codes: readonly string[]): Promise<CommodityUnitEntity[]> {
-    return this.dataSource
-      .getRepository(CommodityUnitEntity)
-      .find({ where: { commodityCode: In([...codes]) }, order: { commodityCode: 'ASC', code: 'ASC' } });
+    const wanted = new Set(codes);
+    return (await this.loadStaticCatalog()).units.filter((unit) => wanted.has(unit.commodityCode));
   }
 
   /** Base unit and counted units of each commodity, for converting quantities people type. */
@@ -72,7 +122,7 @@ export class CatalogService {
   }
 
   async region(code: string): Promise<RegionEntity | null> {
-    return this.dataSource.getRepository(RegionEntity).findOneBy({ code });
+    return (await this.loadStaticCatalog()).regionByCode.get(code) ?? null;
   }
 
   /**

@@ -53,6 +53,27 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the login throttle and TRUST_PROXY, and names bad values', () => {
+    expect(loadConfig({}).loginThrottle).toEqual({
+      maxFailuresPerAccount: 5,
+      maxFailuresPerAddress: 20,
+      windowSeconds: 900,
+      maxBlockSeconds: 300,
+    });
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: 'loopback' }).trustProxy).toBe('loopback');
+    expect(loadConfig({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '3' }).loginThrottle.maxFailuresPerAccount).toBe(3);
+    expect(problemsOf({ LOGIN_MAX_FAILURES_PER_ACCOUNT: '0' })).toEqual([
+      'LOGIN_MAX_FAILURES_PER_ACCOUNT must be at least 1',
+    ]);
+    expect(problemsOf({ LOGIN_FAILURE_WINDOW_SECONDS: 'soon' })[0]).toMatch(/^LOGIN_FAILURE_WINDOW_SECONDS/);
+    expect(problemsOf({ LOGIN_MAX_BLOCK_SECONDS: '99999' })).toEqual([
+      'LOGIN_MAX_BLOCK_SECONDS must be at most 3600',
+    ]);
+    expect(problemsOf({ TRUST_PROXY: 'everyone; rm -rf' })[0]).toMatch(/^TRUST_PROXY/);
+  });
+
   it('names a PORT out of range', () => {
     expect(problemsOf({ PORT: '0' })).toEqual(['PORT must be between 1 and 65535']);
     expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be between 1 and 65535']);

@@ -114,6 +114,32 @@ class EnvironmentVariables {
     message: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
   })
   LOG_LEVEL?: LogLevel;
+  @IsInt({ message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be a whole number' })
+  @Min(1, { message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be at least 1' })
+  @Max(1000, { message: 'LOGIN_MAX_FAILURES_PER_ACCOUNT must be at most 1000' })
+  LOGIN_MAX_FAILURES_PER_ACCOUNT = 5;
+
+  @IsInt({ message: 'LOGIN_MAX_FAILURES_PER_ADDRESS must be a whole number' })
+  @Min(1, { message: 'LOGIN_MAX_FAILURES_PER_ADDRESS must be at least 1' })
+  @Max(100000, { message: 'LOGIN_MAX_FAILURES_PER_ADDRESS must be at most 100000' })
+  LOGIN_MAX_FAILURES_PER_ADDRESS = 20;
+
+  @IsInt({ message: 'LOGIN_FAILURE_WINDOW_SECONDS must be a whole number' })
+  @Min(10, { message: 'LOGIN_FAILURE_WINDOW_SECONDS must be at least 10' })
+  @Max(86400, { message: 'LOGIN_FAILURE_WINDOW_SECONDS must be at most 86400' })
+  LOGIN_FAILURE_WINDOW_SECONDS = 900;
+
+  @IsInt({ message: 'LOGIN_MAX_BLOCK_SECONDS must be a whole number' })
+  @Min(1, { message: 'LOGIN_MAX_BLOCK_SECONDS must be at least 1' })
+  @Max(3600, { message: 'LOGIN_MAX_BLOCK_SECONDS must be at most 3600' })
+  LOGIN_MAX_BLOCK_SECONDS = 300;
+
+  @IsString()
+  @Matches(/^(false|true|loopback|linklocal|uniquelocal|\d{1,2}|[0-9a-fA-F.:/]+(, *[0-9a-fA-F.:/]+)*)$/, {
+    message:
+      'TRUST_PROXY must be false, true, a hop count, loopback/linklocal/uniquelocal or a list of addresses',
+  })
+  TRUST_PROXY = 'false';
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -151,6 +177,19 @@ export interface AppConfig {
   /** Port of the worker's /metrics and /health/live (0: none). */
   workerMetricsPort: number;
   logLevel: LogLevel;
+  loginThrottle: LoginThrottleConfig;
+  /** Express "trust proxy": which proxies' X-Forwarded-For names the client address. */
+  trustProxy: boolean | number | string;
+}
+
+export interface LoginThrottleConfig {
+  /** Failed logins to one account from one address before that address waits (1 s, 2 s, 4 s…). */
+  maxFailuresPerAccount: number;
+  /** Failed logins from one address, any account, before the address waits out the window. */
+  maxFailuresPerAddress: number;
+  windowSeconds: number;
+  /** The longest an address waits for one account. */
+  maxBlockSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -182,6 +221,10 @@ const NUMERIC = [
   'SHUTDOWN_TIMEOUT_MS',
   'PRUNE_INTERVAL_MS',
   'WORKER_METRICS_PORT',
+  'LOGIN_MAX_FAILURES_PER_ACCOUNT',
+  'LOGIN_MAX_FAILURES_PER_ADDRESS',
+  'LOGIN_FAILURE_WINDOW_SECONDS',
+  'LOGIN_MAX_BLOCK_SECONDS',
 ] as const;
 
 /** Validates the environment into a typed object; throws ConfigError naming every bad variable. */
@@ -239,5 +282,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerMetricsPort: vars.WORKER_METRICS_PORT,
     // Tests keep quiet unless asked; everywhere else the default is info.
     logLevel: vars.LOG_LEVEL ?? (vars.NODE_ENV === 'test' ? 'warn' : 'info'),
+    loginThrottle: {
+      maxFailuresPerAccount: vars.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerAddress: vars.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowSeconds: vars.LOGIN_FAILURE_WINDOW_SECONDS,
+      maxBlockSeconds: vars.LOGIN_MAX_BLOCK_SECONDS,
+    },
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY),
   };
+}
+
+function parseTrustProxy(value: string): boolean | number | string {
+  if (value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }

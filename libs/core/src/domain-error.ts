@@ -2,7 +2,14 @@
  * Every expected failure is a DomainError with a stable code and a message in English and
  * Bahasa Indonesia. One place (apps/api error formatting) maps it to GraphQL extensions.code.
  */
-export type ErrorCode = 'BAD_USER_INPUT' | 'FORBIDDEN' | 'NOT_FOUND' | 'CONFLICT' | 'UNAUTHENTICATED';
+export type ErrorCode =
+  | 'BAD_USER_INPUT'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'UNAUTHENTICATED'
+  /** Too many attempts (login throttling); details carry retryAfterSeconds. */
+  | 'TOO_MANY_REQUESTS';
 
 export interface LocalizedMessage {
   en: string;
@@ -41,6 +48,10 @@ export class DomainError extends Error {
 
   static conflict(en: string, id: string, details?: Record<string, unknown>): DomainError {
     return new DomainError('CONFLICT', { en, id }, details);
+  }
+
+  static tooManyRequests(en: string, id: string, retryAfterSeconds: number): DomainError {
+    return new DomainError('TOO_MANY_REQUESTS', { en, id }, { retryAfterSeconds });
   }
 
   static unauthenticated(): DomainError {

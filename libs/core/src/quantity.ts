@@ -9,6 +9,9 @@ export type Milli = number;
 
 export const MILLI_PER_UNIT = 1000;
 
+/** The largest quantity numeric(14,3) holds: 99,999,999,999.999. */
+export const MAX_MILLI = 99_999_999_999_999;
+
 /** Parses an API quantity: positive, finite, at most three decimals. */
 export function quantityToMilli(value: number, field = 'quantity', allowZero = false): Milli {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
@@ -27,8 +30,12 @@ export function quantityToMilli(value: number, field = 'quantity', allowZero = f
     );
   }
   const milli = Math.round(value * MILLI_PER_UNIT);
-  if (!Number.isSafeInteger(milli) || milli > 1e14) {
-    throw DomainError.badInput(`${field} is too large`, `${field} terlalu besar`, { field });
+  if (!Number.isSafeInteger(milli) || milli > MAX_MILLI) {
+    throw DomainError.badInput(
+      `${field} is too large (at most 99,999,999,999.999)`,
+      `${field} terlalu besar (paling banyak 99.999.999.999,999)`,
+      { field },
+    );
   }
   return milli;
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../../core/src/app-config.module.js';
 import type { AppConfig } from '../../core/src/app-config.js';
 import { IdentityService } from './identity.service.js';
+import { LoginThrottle } from './login-throttle.js';
 import { TokenService } from './token.service.js';
 
 @Module({
@@ -11,6 +12,13 @@ import { TokenService } from './token.service.js';
       provide: TokenService,
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => new TokenService(config.jwtSecret),
+    },
+    {
+      provide: LoginThrottle,
+      inject: [APP_CONFIG],
+      // The queue prefix keeps two deployments (or test runs) on one Redis apart.
+      useFactory: (config: AppConfig) =>
+        new LoginThrottle(config.redisUrl, config.queuePrefix, config.loginThrottle),
     },
   ],
   exports: [IdentityService, TokenService],

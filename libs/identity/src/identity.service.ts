@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { DomainError } from '../../core/src/domain-error.js';
 import type { Page, PageRequest } from '../../core/src/pagination.js';
 import { appendAudit } from '../../database/src/audit.js';
@@ -13,6 +13,7 @@ import {
 } from '../../database/src/entities/identity.entity.js';
 import { paginate } from '../../database/src/paginate.js';
 import { coordinates, requireActor, requireRole, type Actor } from './actor.js';
+import { LoginThrottle } from './login-throttle.js';
 import { hashPassword, verifyPassword } from './password.js';
 import { TokenService } from './token.service.js';
 
@@ -33,6 +34,13 @@ export interface RegisterOrganizationInput {
   longitude?: number | null;
 }
 
+/** Who a request's token belongs to, read fresh from the database for every request. */
+export interface Session {
+  actor: Actor;
+  /** The actor's organisation is suspended: it may read and sign in, never change anything. */
+  organizationSuspended: boolean;
+}
+
 export interface CreateUserInput {
   email: string;
   name: string;
@@ -50,27 +58,203 @@ export class IdentityService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly tokens: TokenService,
+    private readonly throttle: LoginThrottle,
   ) {}
 
-  async login(email: string, password: string): Promise<{ accessToken: string; user: UserEntity }> {
-    const user = await this.dataSource
-      .getRepository(UserEntity)
-      .findOne({ where: { email: email.trim().toLowerCase() }, relations: { organization: true } });
+  /** `clientAddress` is the caller's IP: failed attempts are throttled per account and address. */
+  async login(
+    email: string,
+    password: string,
+    clientAddress: string,
+  ): Promise<{ accessToken: string; user: UserEntity }> {
+    const normalised = email.trim().toLowerCase();
+    await this.throttle.check(normalised, clientAddress);
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ email: normalised });
     const ok = await verifyPassword(password, user?.passwordHash ?? UNKNOWN_USER_HASH);
     if (!user || !ok) {
+      await this.throttle.recordFailure(normalised, clientAddress);
       throw new DomainError('UNAUTHENTICATED', {
         en: 'E-mail or password is wrong',
         id: 'E-mail atau kata sandi salah',
       });
     }
-    const actor: Actor = {
-      userId: user.id,
-      role: user.role,
-      organizationId: user.organizationId,
-      organizationKind: user.organization?.kind ?? null,
-      regionCode: user.organization?.regionCode ?? null,
+    await this.throttle.recordSuccess(normalised, clientAddress);
+    if (user.deactivatedAt) {
+      throw new DomainError('UNAUTHENTICATED', {
+        en: 'This account is deactivated; ask your city coordinator',
+        id: 'Akun ini dinonaktifkan; hubungi koordinator kota Anda',
+      });
+    }
+    return { accessToken: this.tokens.sign(user.id, user.tokenVersion), user };
+  }
+
+  /**
+   * The session behind an access token, or null when the token is not ours, has expired, was
+   * revoked (its version is older than the user's) or its user is deactivated. One primary-key
+   * read per signed-in request: role, organisation and suspension are always current.
+   */
+  async authenticate(token: string): Promise<Session | null> {
+    const claims = this.tokens.verify(token);
+    if (!claims) return null;
+    const [row] = (await this.dataSource.query(
+      `SELECT u.role, u.organization_id, u.token_version, u.deactivated_at,
+              o.kind, o.region_code, COALESCE(o.suspended, false) AS suspended
+         FROM app_user u LEFT JOIN organization o ON o.id = u.organization_id
+        WHERE u.id = $1`,
+      [claims.userId],
+    )) as {
+      role: Role;
+      organization_id: string | null;
+      token_version: number;
+      deactivated_at: Date | null;
+      kind: OrganizationKind | null;
+      region_code: string | null;
+      suspended: boolean;
+    }[];
+    if (!row || row.deactivated_at || row.token_version !== claims.tokenVersion) return null;
+    return {
+      actor: {
+        userId: claims.userId,
+        role: row.role,
+        organizationId: row.organization_id,
+        organizationKind: row.kind,
+        regionCode: row.region_code,
+      },
+      organizationSuspended: row.suspended,
     };
-    return { accessToken: this.tokens.sign(actor), user };
+  }
+
+  /** Sets a new password and revokes every token; the answer carries a fresh one. */
+  async changePassword(
+    actor: Actor | null,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<{ accessToken: string; user: UserEntity }> {
+    const signedIn = requireActor(actor);
+    checkPassword(newPassword, 'newPassword');
+    const user = await this.dataSource.getRepository(UserEntity).findOneBy({ id: signedIn.userId });
+    if (!user) throw DomainError.unauthenticated();
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      throw DomainError.badInput('The current password is wrong', 'Kata sandi saat ini salah', {
+        field: 'currentPassword',
+      });
+    }
+    const passwordHash = await hashPassword(newPassword);
+    const updated = await this.dataSource.transaction(async (manager) => {
+      const changed = await this.bumpTokenVersion(manager, user.id, { passwordHash });
+      await appendAudit(manager, {
+        actorUserId: signedIn.userId,
+        action: 'user.password_changed',
+        entityType: 'User',
+        entityId: user.id,
+        regionCode: signedIn.regionCode ?? '',
+      });
+      return changed;
+    });
+    return { accessToken: this.tokens.sign(updated.id, updated.tokenVersion), user: updated };
+  }
+
+  /** A coordinator (or the admin) sets a new password for a user of its region; old tokens die. */
+  async resetUserPassword(actor: Actor | null, userId: string, newPassword: string): Promise<UserEntity> {
+    checkPassword(newPassword, 'newPassword');
+    const { signedIn, user, regionCode } = await this.managedUser(actor, userId);
+    const passwordHash = await hashPassword(newPassword);
+    return this.dataSource.transaction(async (manager) => {
+      const changed = await this.bumpTokenVersion(manager, user.id, { passwordHash });
+      await appendAudit(manager, {
+        actorUserId: signedIn.userId,
+        action: 'user.password_reset',
+        entityType: 'User',
+        entityId: user.id,
+        regionCode,
+      });
+      return changed;
+    });
+  }
+
+  /** No login, and every token of the user stops working at once. Deactivating twice is CONFLICT. */
+  async deactivateUser(actor: Actor | null, userId: string): Promise<UserEntity> {
+    const { signedIn, user, regionCode } = await this.managedUser(actor, userId);
+    if (user.id === signedIn.userId) {
+      throw DomainError.badInput(
+        'You cannot deactivate yourself',
+        'Anda tidak dapat menonaktifkan diri sendiri',
+      );
+    }
+    return this.dataSource.transaction(async (manager) => {
+      const [, affected] = (await manager.query(
+        `UPDATE app_user SET deactivated_at = now(), token_version = token_version + 1
+          WHERE id = $1 AND deactivated_at IS NULL`,
+        [user.id],
+      )) as [unknown, number];
+      if (affected !== 1) {
+        throw DomainError.conflict('The user is already deactivated', 'Pengguna sudah dinonaktifkan');
+      }
+      await appendAudit(manager, {
+        actorUserId: signedIn.userId,
+        action: 'user.deactivated',
+        entityType: 'User',
+        entityId: user.id,
+        regionCode,
+      });
+      return manager.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+    });
+  }
+
+  async reactivateUser(actor: Actor | null, userId: string): Promise<UserEntity> {
+    const { signedIn, user, regionCode } = await this.managedUser(actor, userId);
+    return this.dataSource.transaction(async (manager) => {
+      const [, affected] = (await manager.query(
+        `UPDATE app_user SET deactivated_at = NULL WHERE id = $1 AND deactivated_at IS NOT NULL`,
+        [user.id],
+      )) as [unknown, number];
+      if (affected !== 1) {
+        throw DomainError.conflict('The user is active already', 'Pengguna sudah aktif');
+      }
+      await appendAudit(manager, {
+        actorUserId: signedIn.userId,
+        action: 'user.reactivated',
+        entityType: 'User',
+        entityId: user.id,
+        regionCode,
+      });
+      return manager.getRepository(UserEntity).findOneByOrFail({ id: user.id });
+    });
+  }
+
+  /** The admin manages everyone; a coordinator the users of organisations in its region, not admins. */
+  private async managedUser(
+    actor: Actor | null,
+    userId: string,
+  ): Promise<{ signedIn: Actor; user: UserEntity; regionCode: string }> {
+    const signedIn = requireRole(actor, 'ADMIN', 'CITY_COORDINATOR');
+    const user = await this.dataSource
+      .getRepository(UserEntity)
+      .findOne({ where: { id: userId }, relations: { organization: true } });
+    if (!user) throw DomainError.notFound('User', 'Pengguna', { field: 'userId' });
+    const regionCode = user.organization?.regionCode ?? null;
+    if (
+      signedIn.role !== 'ADMIN' &&
+      (user.role === 'ADMIN' || !regionCode || !coordinates(signedIn, regionCode))
+    ) {
+      throw DomainError.forbidden(
+        'A coordinator manages only the users of organisations in its region',
+        'Koordinator hanya dapat mengelola pengguna organisasi di wilayahnya',
+      );
+    }
+    return { signedIn, user, regionCode: regionCode ?? '' };
+  }
+
+  private async bumpTokenVersion(
+    manager: EntityManager,
+    userId: string,
+    change: { passwordHash: string },
+  ): Promise<UserEntity> {
+    await manager.query(
+      `UPDATE app_user SET password_hash = $2, token_version = token_version + 1 WHERE id = $1`,
+      [userId, change.passwordHash],
+    );
+    return manager.getRepository(UserEntity).findOneByOrFail({ id: userId });
   }
 
   async me(actor: Actor | null): Promise<UserEntity> {
@@ -170,13 +354,7 @@ export class IdentityService {
         },
       );
     }
-    if (input.password.length < 8 || input.password.length > 200) {
-      throw DomainError.badInput(
-        'password must be 8 to 200 characters',
-        'kata sandi harus 8 sampai 200 karakter',
-        { field: 'password' },
-      );
-    }
+    checkPassword(input.password, 'password');
     const name = input.name.trim();
     if (name.length < 1 || name.length > 200) {
       throw DomainError.badInput('name must be 1 to 200 characters', 'nama harus 1 sampai 200 karakter', {
@@ -235,6 +413,16 @@ export class IdentityService {
       });
       return user;
     });
+  }
+}
+
+function checkPassword(password: string, field: string): void {
+  if (password.length < 8 || password.length > 200) {
+    throw DomainError.badInput(
+      `${field} must be 8 to 200 characters`,
+      `kata sandi harus 8 sampai 200 karakter`,
+      { field },
+    );
   }
 }
 

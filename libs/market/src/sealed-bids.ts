@@ -12,6 +12,11 @@ export function isEvaluated(demand: DemandRequestEntity): boolean {
   return EVALUATED.includes(demand.status);
 }
 
+/** The demand's kitchen and the coordinators of its market see every offer once evaluated. */
+export function seesEveryOffer(actor: Actor, demand: DemandRequestEntity): boolean {
+  return actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode);
+}
+
 /**
  * Sealed bids. Before evaluation nobody but the offering cooperative sees an offer's price.
  * After it, the kitchen and the coordinators of the region see every offer; another
@@ -20,7 +25,7 @@ export function isEvaluated(demand: DemandRequestEntity): boolean {
 export function canSeeOfferPrice(actor: Actor, offer: OfferEntity, demand: DemandRequestEntity): boolean {
   if (actor.organizationId === offer.cooperativeId) return true;
   if (!isEvaluated(demand)) return false;
-  if (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode)) return true;
+  if (seesEveryOffer(actor, demand)) return true;
   return (
     actor.role === 'COOPERATIVE_OPERATOR' &&
     (offer.status === 'AWARDED' || offer.status === 'PARTIALLY_AWARDED')
@@ -30,22 +35,15 @@ export function canSeeOfferPrice(actor: Actor, offer: OfferEntity, demand: Deman
 /** Who may see an offer at all (its quantity, lot and status). */
 export function canSeeOffer(actor: Actor, offer: OfferEntity, demand: DemandRequestEntity): boolean {
   if (actor.organizationId === offer.cooperativeId) return true;
-  return (
-    isEvaluated(demand) &&
-    (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode))
-  );
+  return isEvaluated(demand) && seesEveryOffer(actor, demand);
 }
 
-/** Evaluations of a line: all of them for the kitchen and coordinators, only its own for a cooperative. */
-export function visibleEvaluations<T extends { offerId: string }>(
+/** What a cooperative owes its consignor per unit: its own business and its coordinators'. */
+export function visibleUnitCost(
   actor: Actor,
-  demand: DemandRequestEntity,
-  evaluations: T[],
-  offersOf: (offerId: string) => OfferEntity | undefined,
-): T[] {
-  if (!isEvaluated(demand)) return [];
-  if (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode)) return evaluations;
-  return evaluations.filter(
-    (evaluation) => offersOf(evaluation.offerId)?.cooperativeId === actor.organizationId,
-  );
+  lot: { cooperativeId: string; marketCode: string; unitCost: bigint | null },
+): bigint | null {
+  return actor.organizationId === lot.cooperativeId || coordinates(actor, lot.marketCode)
+    ? lot.unitCost
+    : null;
 }

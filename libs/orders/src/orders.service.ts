@@ -229,10 +229,24 @@ export class OrdersService {
   }
 
   /** Awards are order lines seen from the demand line. */
-  async awardsByDemandLineIds(lineIds: readonly string[]): Promise<OrderLineEntity[]> {
-    return this.dataSource
+  /**
+   * The awards (order lines) on these demand lines the actor may see: the kitchen and the
+   * coordinators all of them, a cooperative its own (the list-scoping rule of every order).
+   */
+  async visibleAwardsByDemandLineIds(actor: Actor, lineIds: readonly string[]): Promise<OrderLineEntity[]> {
+    const query = this.dataSource
       .getRepository(OrderLineEntity)
-      .find({ where: { demandLineId: In([...lineIds]) }, order: { id: 'ASC' } });
+      .createQueryBuilder('line')
+      .innerJoin(PurchaseOrderEntity, 'po', 'po.id = line.order_id');
+    restrictListToActor(query, actor, {
+      market: 'po.market_code',
+      kitchen: 'po.kitchen_id',
+      cooperative: 'po.cooperative_id',
+    });
+    return query
+      .andWhere('line.demand_line_id IN (:...lineIds)', { lineIds: [...lineIds] })
+      .orderBy('line.id', 'ASC')
+      .getMany();
   }
 }
 

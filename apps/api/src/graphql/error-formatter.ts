@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { DomainError } from '../../../../libs/core/src/domain-error.js';
+import { MAX_QUERY_TOKENS, TOO_MANY_TOKENS } from './query-limits.rule.js';
 
 const logger = new Logger('GraphQLErrors');
 
@@ -18,7 +19,10 @@ const INPUT_VALUE_PATTERNS = [
  * and never a stack trace or SQL for anything unexpected.
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // A DomainError thrown by a request plugin (outside any resolver) arrives wrapped once more.
+  const wrapped = (unwrapped as { originalError?: unknown } | undefined)?.originalError;
+  const original = wrapped instanceof DomainError ? wrapped : unwrapped;
   if (original instanceof DomainError || (original as Error | undefined)?.name === 'DomainError') {
     const domain = original as DomainError;
     return {
@@ -71,6 +75,13 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     };
   }
   const code = formatted.extensions?.['code'];
+  if (code === 'GRAPHQL_PARSE_FAILED' && TOO_MANY_TOKENS.test(formatted.message)) {
+    const messages = {
+      en: `The query is too long (more than ${MAX_QUERY_TOKENS} tokens); send smaller requests`,
+      id: `Kueri terlalu panjang (lebih dari ${MAX_QUERY_TOKENS} token); kirim permintaan yang lebih kecil`,
+    };
+    return { message: messages.en, extensions: { code: 'BAD_USER_INPUT', messages } };
+  }
   if (code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_USER_INPUT') {
     // A scalar refusing an inline literal, or a validation rule, reports BAD_USER_INPUT; Apollo
     // re-labels it GRAPHQL_VALIDATION_FAILED and keeps ours as the error's originalError.

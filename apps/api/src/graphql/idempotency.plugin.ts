@@ -1,10 +1,30 @@
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestListener } from '@apollo/server';
-import type { FormattedExecutionResult } from 'graphql';
+import { Kind, type FormattedExecutionResult, type OperationDefinitionNode } from 'graphql';
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { GqlContext } from './context.js';
 
 const MAX_KEY_LENGTH = 200;
+
+/**
+ * Mutations whose answer is a secret (an access token) or whose input is one (a password):
+ * never stored, never replayed. Retrying them is harmless, and a stored token would be a
+ * credential at rest.
+ */
+export const NEVER_STORED_MUTATIONS: ReadonlySet<string> = new Set([
+  'login',
+  'changePassword',
+  'resetUserPassword',
+  'registerWebhook',
+]);
+
+function touchesNeverStored(operation: OperationDefinitionNode): boolean {
+  // Fragments cannot hide a root field of a mutation from this check: a spread at the root
+  // would still be resolved, so any fragment spread at the root counts as "might be".
+  return operation.selectionSet.selections.some(
+    (selection) => selection.kind !== Kind.FIELD || NEVER_STORED_MUTATIONS.has(selection.name.value),
+  );
+}
 
 function errorResponse(code: string, en: string, id: string) {
   return {
@@ -19,8 +39,10 @@ function errorResponse(code: string, en: string, id: string) {
 /**
  * Honours the Idempotency-Key header on mutations: a phone on a flaky network that repeats a
  * request with the same key and body gets the first answer again and changes nothing more;
- * the same key with another body is CONFLICT. Keys are scoped to the signed-in user. An
- * answer that failed on our side is not kept, so a retry really runs again.
+ * the same key with another body is CONFLICT. Keys are scoped to the signed-in user; an
+ * anonymous caller has no scope of its own, so its key is ignored (the only anonymous
+ * mutation, login, is never stored anyway). An answer that failed on our side is not kept,
+ * so a retry really runs again.
  */
 export function idempotencyPlugin(dataSource: DataSource): ApolloServerPlugin<GqlContext> {
   return {
@@ -38,7 +60,8 @@ export function idempotencyPlugin(dataSource: DataSource): ApolloServerPlugin<Gq
               `Idempotency-Key lebih dari ${MAX_KEY_LENGTH} karakter`,
             );
           }
-          const scope = contextValue.actor?.userId ?? 'anonymous';
+          if (!contextValue.actor || touchesNeverStored(operation)) return null;
+          const scope = contextValue.actor.userId;
           const requestHash = createHash('sha256')
             .update(
               JSON.stringify([request.query ?? '', request.operationName ?? null, request.variables ?? {}]),

@@ -13,6 +13,18 @@ export class LoginInput {
   @Field() @MaxLength(200) password: string;
 }
 
+@InputType('ChangePasswordInput')
+export class ChangePasswordInput {
+  @Field() @MaxLength(200) currentPassword: string;
+  @Field() @MaxLength(200) newPassword: string;
+}
+
+@InputType('ResetUserPasswordInput')
+export class ResetUserPasswordInput {
+  @Field(() => ID) userId: string;
+  @Field() @MaxLength(200) newPassword: string;
+}
+
 @InputType('ScoringWeightsInput')
 export class ScoringWeightsInput {
   @Field(() => Float) price: number;

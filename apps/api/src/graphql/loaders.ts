@@ -5,14 +5,18 @@ import type { DemandService } from '../../../../libs/market/src/demand.service.j
 import type { OfferService } from '../../../../libs/market/src/offer.service.js';
 import type { StockLotService } from '../../../../libs/market/src/stock-lot.service.js';
 import type { OrdersService } from '../../../../libs/orders/src/orders.service.js';
-import type { EvaluationReadService } from '../../../../libs/market/src/evaluation-read.service.js';
+import type {
+  EvaluationReadService,
+  EvaluationView,
+  OfferVisibility,
+} from '../../../../libs/market/src/evaluation-read.service.js';
+import { requireActor, type Actor } from '../../../../libs/identity/src/actor.js';
 import type {
   CommodityEntity,
   CommodityUnitEntity,
   DemandLineEntity,
   DemandRequestEntity,
   OfferEntity,
-  OfferEvaluationEntity,
   OrderLineEntity,
   OrganizationEntity,
   PurchaseOrderEntity,
@@ -41,8 +45,12 @@ export interface LoaderServices {
   evaluations: EvaluationReadService;
 }
 
-/** Fresh per request: batching within one query, no cache shared between users. */
-export function createLoaders(services: LoaderServices) {
+/**
+ * Fresh per request: batching within one query, no cache shared between users. `viewer` is
+ * the request's actor (known once the operation is validated); loaders of things with
+ * visibility rules pass it to the service, which applies the rules.
+ */
+export function createLoaders(services: LoaderServices, viewer: () => Actor | null) {
   const { identity, catalog, demands, offers, stockLots, orders, evaluations } = services;
   return {
     organization: new DataLoader<string, OrganizationEntity>(async (ids) =>
@@ -84,16 +92,23 @@ export function createLoaders(services: LoaderServices) {
       const counts = await offers.offerCountsByLineIds(lineIds, cooperativeId);
       return lineIds.map((id) => counts.get(id) ?? 0);
     }),
-    evaluationsOfLine: new DataLoader<string, OfferEvaluationEntity[]>(async (ids) =>
-      groupBy(ids, await evaluations.evaluationsByLineIds(ids), (row) => row.demandLineId),
-    ),
-    evaluationOfOffer: new DataLoader<string, OfferEvaluationEntity | null>(async (ids) => {
-      const rows = await evaluations.evaluationsByOfferIds(ids);
-      const map = new Map(rows.map((row) => [row.offerId, row]));
-      return ids.map((id) => map.get(id) ?? null);
+    /** The evaluations of a line the viewer may see, as it may see them. */
+    visibleEvaluationsOfLine: new DataLoader<string, EvaluationView[]>(async (ids) => {
+      const views = await evaluations.visibleEvaluationsByLineIds(requireActor(viewer()), ids);
+      return ids.map((id) => views.get(id) ?? []);
     }),
-    awardsOfLine: new DataLoader<string, OrderLineEntity[]>(async (ids) =>
-      groupBy(ids, await orders.awardsByDemandLineIds(ids), (row) => row.demandLineId),
+    /** What the viewer may see of an offer (its price, its lot). */
+    offerVisibility: new DataLoader<string, OfferVisibility>(async (ids) => {
+      const views = await evaluations.offerVisibilityByIds(requireActor(viewer()), ids);
+      return ids.map((id) => views.get(id) ?? new Error(`Not found: ${id}`));
+    }),
+    /** The awards on a line the viewer may see. */
+    visibleAwardsOfLine: new DataLoader<string, OrderLineEntity[]>(async (ids) =>
+      groupBy(
+        ids,
+        await orders.visibleAwardsByDemandLineIds(requireActor(viewer()), ids),
+        (row) => row.demandLineId,
+      ),
     ),
     order: new DataLoader<string, PurchaseOrderEntity>(async (ids) =>
       byKey(ids, await orders.ordersByIds(ids), (row) => row.id),

@@ -1,3 +1,4 @@
+import type { EvaluationView } from '../../../../libs/market/src/evaluation-read.service.js';
 import { milliToNumber } from '../../../../libs/core/src/quantity.js';
 import type {
   AlertEntity,
@@ -8,7 +9,6 @@ import type {
   DemandLineEntity,
   DemandRequestEntity,
   OfferEntity,
-  OfferEvaluationEntity,
   OrderLineEntity,
   OrganizationEntity,
   PurchaseOrderEntity,
@@ -64,6 +64,7 @@ export const toUser = (user: UserEntity): UserType => ({
   email: user.email,
   name: user.name,
   role: user.role as Role,
+  active: user.deactivatedAt === null,
   organizationId: user.organizationId,
 });
 
@@ -133,10 +134,7 @@ export const toOffer = (offer: OfferEntity): OfferType => ({
   submittedAt: offer.createdAt,
 });
 
-export const toEvaluation = (
-  evaluation: OfferEvaluationEntity,
-  locale: 'en' | 'id',
-): OfferEvaluationType => ({
+export const toEvaluation = (evaluation: EvaluationView, locale: 'en' | 'id'): OfferEvaluationType => ({
   valid: evaluation.valid,
   invalidReason: evaluation.invalidReason,
   priceScore: evaluation.priceScore,
@@ -144,6 +142,9 @@ export const toEvaluation = (
   distanceScore: evaluation.distanceScore,
   reliabilityScore: evaluation.reliabilityScore,
   total: evaluation.total,
+  pricePosition: evaluation.pricePosition,
+  validOfferCount: evaluation.validOfferCount,
+  winningUnitPrice: evaluation.winningUnitPrice,
   rank: evaluation.rank,
   awardedQuantity: milliToNumber(evaluation.awardedQuantity),
   explanation: locale === 'id' ? evaluation.explanationId : evaluation.explanationEn,

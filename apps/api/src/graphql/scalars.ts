@@ -58,10 +58,23 @@ export const LocalDateScalar = new GraphQLScalarType<string, string>({
   },
 });
 
+/** Years a date of this marketplace can fall in; beyond them is a typo or a probe. */
+export const MIN_YEAR = 2000;
+export const MAX_YEAR = 2100;
+
+function checkYear(year: number, value: string): void {
+  if (year < MIN_YEAR || year > MAX_YEAR) {
+    throw badInput(
+      `The year must be between ${MIN_YEAR} and ${MAX_YEAR}: ${value} / Tahun harus antara ${MIN_YEAR} dan ${MAX_YEAR}: ${value}`,
+    );
+  }
+}
+
 function parseDateValue(value: unknown): string {
   const parsed = typeof value === 'string' ? parseLocalDate(value) : null;
   if (!parsed)
     throw badInput(`Not a real date as YYYY-MM-DD: ${String(value)} / Bukan tanggal yang valid (YYYY-MM-DD)`);
+  checkYear(Number(parsed.slice(0, 4)), parsed);
   return parsed;
 }
 
@@ -96,5 +109,6 @@ function parseDateTimeValue(value: unknown): Date {
   if (Number.isNaN(date.getTime()) || !parseLocalDate(datePart!)) {
     throw badInput(`Not a real moment: ${value} / Bukan waktu yang valid`);
   }
+  checkYear(date.getUTCFullYear(), value);
   return date;
 }

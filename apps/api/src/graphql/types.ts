@@ -30,6 +30,8 @@ export class UserType {
   @Field() email: string;
   @Field() name: string;
   @Field(() => Role) role: Role;
+  @Field({ description: 'False while the account is deactivated (no login, no token accepted)' })
+  active: boolean;
   organizationId: string | null;
 }
 
@@ -135,11 +137,28 @@ export class OfferType {
 export class OfferEvaluationType {
   @Field() valid: boolean;
   @Field(() => String, { nullable: true }) invalidReason: string | null;
-  @Field(() => Float) priceScore: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Null when the viewer is a cooperative: lowest ÷ own price would reveal the lowest price',
+  })
+  priceScore: number | null;
   @Field(() => Float) qualityScore: number;
   @Field(() => Float) distanceScore: number;
   @Field(() => Float) reliabilityScore: number;
-  @Field(() => Float) total: number;
+  @Field(() => Float, { nullable: true, description: 'Null for a cooperative viewer, for the same reason' })
+  total: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: "1 = cheapest of the line's valid offers (ties share a position); null when invalid",
+  })
+  pricePosition: number | null;
+  @Field(() => Int, { description: 'Valid offers on the line' }) validOfferCount: number;
+  @Field(() => RupiahScalar, {
+    nullable: true,
+    description:
+      'The unit price of the best-ranked awarded offer on the line (null when nothing was awarded)',
+  })
+  winningUnitPrice: bigint | null;
   @Field(() => Int) rank: number;
   @Field(() => Float) awardedQuantity: number;
   @Field({ description: 'Why this offer got what it got, in words a cooperative understands' })

@@ -1,14 +1,8 @@
 import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { DomainError } from '../../../../libs/core/src/domain-error.js';
 import { requireActor } from '../../../../libs/identity/src/actor.js';
-import { coordinates } from '../../../../libs/identity/src/actor.js';
 import { DemandService } from '../../../../libs/market/src/demand.service.js';
-import {
-  canSeeOffer,
-  canSeeOfferPrice,
-  isEvaluated,
-  visibleEvaluations,
-} from '../../../../libs/market/src/sealed-bids.js';
+import { visibleUnitCost } from '../../../../libs/market/src/sealed-bids.js';
 import type { GqlContext } from '../graphql/context.js';
 import {
   toAward,
@@ -63,10 +57,7 @@ export class StockLotFieldsResolver {
       'What the cooperative owes the consignor/BUMN per unit; shown to the cooperative and coordinators',
   })
   unitCost(@Parent() lot: StockLotType, @Context() ctx: GqlContext): bigint | null {
-    const actor = requireActor(ctx.actor);
-    return actor.organizationId === lot.cooperativeId || coordinates(actor, lot.marketCode)
-      ? lot.unitCost
-      : null;
+    return visibleUnitCost(requireActor(ctx.actor), lot);
   }
 }
 
@@ -120,36 +111,15 @@ export class DemandLineFieldsResolver {
   }
 
   @ResolveField('evaluations', () => [OfferEvaluationType], {
-    description: 'Empty until evaluated; a cooperative sees only its own',
+    description: 'Empty until evaluated; a cooperative sees only its own, without price score or total',
   })
   async evaluations(@Parent() line: DemandLineType, @Context() ctx: GqlContext) {
-    const actor = requireActor(ctx.actor);
-    const demand = await ctx.loaders.demand.load(line.demandId);
-    const evaluations = await ctx.loaders.evaluationsOfLine.load(line.id);
-    const offers = new Map(
-      (await ctx.loaders.offer.loadMany(evaluations.map((e) => e.offerId))).flatMap((o) =>
-        o instanceof Error ? [] : [[o.id, o] as const],
-      ),
-    );
-    return visibleEvaluations(actor, demand, evaluations, (id) => offers.get(id)).map((e) =>
-      toEvaluation(e, ctx.locale),
-    );
+    return (await ctx.loaders.visibleEvaluationsOfLine.load(line.id)).map((e) => toEvaluation(e, ctx.locale));
   }
 
   @ResolveField('awards', () => [AwardType], { description: 'A cooperative sees only its own awards' })
   async awards(@Parent() line: DemandLineType, @Context() ctx: GqlContext) {
-    const actor = requireActor(ctx.actor);
-    const demand = await ctx.loaders.demand.load(line.demandId);
-    const awards = await ctx.loaders.awardsOfLine.load(line.id);
-    if (actor.organizationId === demand.kitchenId || coordinates(actor, demand.marketCode))
-      return awards.map(toAward);
-    const offers = await ctx.loaders.offer.loadMany(awards.map((a) => a.offerId));
-    return awards
-      .filter((_, index) => {
-        const offer = offers[index];
-        return !(offer instanceof Error) && offer?.cooperativeId === actor.organizationId;
-      })
-      .map(toAward);
+    return (await ctx.loaders.visibleAwardsOfLine.load(line.id)).map(toAward);
   }
 }
 
@@ -157,13 +127,9 @@ export class DemandLineFieldsResolver {
 export class OfferFieldsResolver {
   @ResolveField('unitPrice', () => RupiahScalar)
   async unitPrice(@Parent() offer: OfferType, @Context() ctx: GqlContext): Promise<bigint> {
-    const actor = requireActor(ctx.actor);
-    const [entity, demand] = await Promise.all([
-      ctx.loaders.offer.load(offer.id),
-      ctx.loaders.demand.load(offer.demandId),
-    ]);
-    if (!canSeeOfferPrice(actor, entity, demand)) throw sealed();
-    return offer.unitPriceValue;
+    const { price } = await ctx.loaders.offerVisibility.load(offer.id);
+    if (price === null) throw sealed();
+    return price;
   }
 
   @ResolveField('line', () => DemandLineType)
@@ -178,12 +144,8 @@ export class OfferFieldsResolver {
 
   @ResolveField('stockLot', () => StockLotType)
   async stockLot(@Parent() offer: OfferType, @Context() ctx: GqlContext) {
-    const actor = requireActor(ctx.actor);
-    const [entity, demand] = await Promise.all([
-      ctx.loaders.offer.load(offer.id),
-      ctx.loaders.demand.load(offer.demandId),
-    ]);
-    if (!canSeeOffer(actor, entity, demand)) throw sealed();
+    const { visible } = await ctx.loaders.offerVisibility.load(offer.id);
+    if (!visible) throw sealed();
     return toStockLot(await ctx.loaders.stockLot.load(offer.stockLotId));
   }
 }
@@ -193,24 +155,6 @@ export class EvaluationFieldsResolver {
   @ResolveField('offer', () => OfferType)
   async offer(@Parent() evaluation: OfferEvaluationType, @Context() ctx: GqlContext) {
     return toOffer(await ctx.loaders.offer.load(evaluation.offerId));
-  }
-
-  @ResolveField('winningUnitPrice', () => RupiahScalar, {
-    nullable: true,
-    description:
-      'The unit price of the best-ranked awarded offer on the line (null when nothing was awarded)',
-  })
-  async winningUnitPrice(
-    @Parent() evaluation: OfferEvaluationType,
-    @Context() ctx: GqlContext,
-  ): Promise<bigint | null> {
-    const demandLine = await ctx.loaders.demandLine.load(evaluation.demandLineId);
-    const demand = await ctx.loaders.demand.load(demandLine.demandId);
-    if (!isEvaluated(demand)) return null;
-    const winner = (await ctx.loaders.evaluationsOfLine.load(evaluation.demandLineId))
-      .filter((e) => e.valid && e.awardedQuantity > 0)
-      .sort((a, b) => a.rank - b.rank)[0];
-    return winner ? (await ctx.loaders.offer.load(winner.offerId)).unitPrice : null;
   }
 }
 

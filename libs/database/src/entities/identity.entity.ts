@@ -121,6 +121,14 @@ export class UserEntity {
   @Column({ type: 'varchar', length: 300 })
   passwordHash: string;
 
+  /** Part of every access token; raising it revokes every token issued before. */
+  @Column({ type: 'integer', default: 0 })
+  tokenVersion: number;
+
+  /** Set while the account is deactivated: no login, no token accepted. */
+  @Column({ type: 'timestamptz', nullable: true })
+  deactivatedAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

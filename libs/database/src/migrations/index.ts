@@ -3,6 +3,7 @@ import { OutboxLeaseAndRetention1796162519057 } from './1796162519057-outbox-lea
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795862761105 } from './1795862761105-initial.migration.js';
 import { Settlement1795863586614 } from './1795863586614-settlement.migration.js';
+import { UserAccess1796163242650 } from './1796163242650-user-access.migration.js';
 
 /** Every migration, oldest first; listed explicitly so ES modules need no glob loading. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Settlement1795863586614,
   QuantityAndMoneyChecks1796162663056,
   OutboxLeaseAndRetention1796162519057,
+  UserAccess1796163242650,
 ];
