@@ -56,6 +56,17 @@ import {
   SettlementResolver,
 } from './resolvers/settlement.resolver.js';
 import { SettlementModule } from '../../../libs/settlement/src/settlement.module.js';
+import { SettlementService } from '../../../libs/settlement/src/settlement.service.js';
+import { TradeModule } from '../../../libs/trade/src/trade.module.js';
+import { TradeService } from '../../../libs/trade/src/trade.service.js';
+import {
+  AllotmentFieldsResolver,
+  ContractLevyFieldsResolver,
+  CooperativeLevyFieldsResolver,
+  PledgeFieldsResolver,
+  ShipmentFieldsResolver,
+  TradeResolver,
+} from './resolvers/trade.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -72,6 +83,7 @@ export class ApiModule {
       OrdersModule,
       MonitoringModule,
       SettlementModule,
+      TradeModule,
     ];
     return {
       module: ApiModule,
@@ -90,6 +102,8 @@ export class ApiModule {
             MarketService,
             OrdersService,
             EvaluationReadService,
+            TradeService,
+            SettlementService,
           ],
           useFactory: (
             dataSource: DataSource,
@@ -99,6 +113,8 @@ export class ApiModule {
             market: MarketService,
             orders: OrdersService,
             evaluations: EvaluationReadService,
+            trade: TradeService,
+            settlement: SettlementService,
           ) => ({
             path: '/graphql',
             autoSchemaFile: true,
@@ -118,7 +134,7 @@ export class ApiModule {
               return {
                 req,
                 actor: token ? tokens.verify(token) : null,
-                loaders: createLoaders({ identity, catalog, market, orders, evaluations }),
+                loaders: createLoaders({ identity, catalog, market, orders, evaluations, trade, settlement }),
                 locale: /^id\b/i.test(req.headers['accept-language'] ?? '') ? 'id' : 'en',
               };
             },
@@ -150,6 +166,12 @@ export class ApiModule {
         LotDeliveryFieldsResolver,
         AuditEntryFieldsResolver,
         ConsignorStatementFieldsResolver,
+        TradeResolver,
+        ShipmentFieldsResolver,
+        PledgeFieldsResolver,
+        AllotmentFieldsResolver,
+        ContractLevyFieldsResolver,
+        CooperativeLevyFieldsResolver,
       ],
     };
   }

@@ -6,11 +6,14 @@ import type { Job } from 'bullmq';
 import { MarketEvaluationService } from '../../../libs/market/src/market-evaluation.service.js';
 import { MarketService } from '../../../libs/market/src/market.service.js';
 import { ShortfallService } from '../../../libs/market/src/shortfall.service.js';
+import { TradeService } from '../../../libs/trade/src/trade.service.js';
 import {
+  JOB_ALLOT_SHIPMENT,
   JOB_CLOSE_BIDDING,
   JOB_EVALUATE_MARKET,
   JOB_RESOLVE_SHORTFALL,
   MARKET_QUEUE,
+  type AllotShipmentPayload,
   type ResolveShortfallPayload,
   type CloseBiddingPayload,
   type EvaluateMarketPayload,
@@ -25,6 +28,7 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
     private readonly market: MarketService,
     private readonly evaluation: MarketEvaluationService,
     private readonly shortfalls: ShortfallService,
+    private readonly trade: TradeService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -43,6 +47,8 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
         return this.evaluation.evaluateBatch((job.data as EvaluateMarketPayload).batchId);
       case JOB_RESOLVE_SHORTFALL:
         return this.shortfalls.resolve((job.data as ResolveShortfallPayload).shortfallId);
+      case JOB_ALLOT_SHIPMENT:
+        return this.trade.allotDue((job.data as AllotShipmentPayload).shipmentId);
       default:
         this.logger.error(`No handler for job ${job.name} (${job.id})`);
         throw new Error(`No handler for job ${job.name}`);

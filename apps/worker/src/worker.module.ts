@@ -15,6 +15,7 @@ import { DatabaseModule } from '../../../libs/database/src/database.module.js';
 import { MARKET_QUEUE } from '../../../libs/jobs/src/job-types.js';
 import { OutboxRelay } from '../../../libs/jobs/src/outbox-relay.js';
 import { MarketModule } from '../../../libs/market/src/market.module.js';
+import { TradeModule } from '../../../libs/trade/src/trade.module.js';
 import { redisConnection } from './redis-connection.js';
 import { MarketProcessor } from './market.processor.js';
 
@@ -45,6 +46,7 @@ export class WorkerModule {
         BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: MARKET_QUEUE }),
         MarketModule,
+        TradeModule,
       ],
       providers: [
         {

@@ -4,6 +4,7 @@ export const MARKET_QUEUE = 'market';
 export const JOB_CLOSE_BIDDING = 'close-bidding';
 export const JOB_EVALUATE_MARKET = 'evaluate-market';
 export const JOB_RESOLVE_SHORTFALL = 'resolve-shortfall';
+export const JOB_ALLOT_SHIPMENT = 'allot-shipment';
 
 export interface CloseBiddingPayload {
   v: 1;
@@ -20,7 +21,14 @@ export interface ResolveShortfallPayload {
   shortfallId: string;
 }
 
+/** A Trade Center shipment whose pledges close: allot it (a no-op once allotted). */
+export interface AllotShipmentPayload {
+  v: 1;
+  shipmentId: string;
+}
+
 export interface JobPayloads {
+  [JOB_ALLOT_SHIPMENT]: AllotShipmentPayload;
   [JOB_RESOLVE_SHORTFALL]: ResolveShortfallPayload;
   [JOB_CLOSE_BIDDING]: CloseBiddingPayload;
   [JOB_EVALUATE_MARKET]: EvaluateMarketPayload;
@@ -37,6 +45,7 @@ export const jobIds = {
   evaluateMarket: (batchId: string, lateDemandId?: string) =>
     lateDemandId ? `evaluate-market.${batchId}.${lateDemandId}` : `evaluate-market.${batchId}`,
   resolveShortfall: (shortfallId: string) => `resolve-shortfall.${shortfallId}`,
+  allotShipment: (shipmentId: string, closesAt: Date) => `allot-shipment.${shipmentId}.${closesAt.getTime()}`,
 };
 
 export const JOB_ATTEMPTS = 8;

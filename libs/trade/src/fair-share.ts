@@ -50,6 +50,8 @@ export interface FairShareInput {
   consolidateByDate: string;
   /** A cooperative's cap in this round, or null for none. */
   maxShareMilli: Milli | null;
+  /** What each cooperative already holds of this shipment (re-allotment rounds): counted against the cap. */
+  heldByCooperative?: ReadonlyMap<string, Milli>;
   baseUnit: string;
   pledges: FairSharePledge[];
 }
@@ -184,8 +186,11 @@ export function allotFairShares(input: FairShareInput): FairShareResult {
     claims.set(pledge.cooperativeId, claim);
   }
   for (const claim of claims.values()) {
+    const held = input.heldByCooperative?.get(claim.cooperativeId) ?? 0;
     claim.claimMilli =
-      input.maxShareMilli === null ? claim.offeredMilli : Math.min(claim.offeredMilli, input.maxShareMilli);
+      input.maxShareMilli === null
+        ? claim.offeredMilli
+        : Math.max(0, Math.min(claim.offeredMilli, input.maxShareMilli - held));
   }
 
   // Water-filling: smallest claims are met in full while the level can rise above them.

@@ -4,6 +4,8 @@ import type { IdentityService } from '../../../../libs/identity/src/identity.ser
 import type { MarketService } from '../../../../libs/market/src/market.service.js';
 import type { OrdersService } from '../../../../libs/orders/src/orders.service.js';
 import type { EvaluationReadService } from '../../../../libs/market/src/evaluation-read.service.js';
+import type { TradeService } from '../../../../libs/trade/src/trade.service.js';
+import type { SettlementService } from '../../../../libs/settlement/src/settlement.service.js';
 import type {
   CommodityEntity,
   CommodityUnitEntity,
@@ -16,6 +18,11 @@ import type {
   PurchaseOrderEntity,
   StockLotEntity,
   UserEntity,
+  ConsignmentPayableEntity,
+  TradeAllotmentEntity,
+  TradeContractEntity,
+  TradePledgeEntity,
+  TradeShipmentEntity,
 } from '../../../../libs/database/src/entities/index.js';
 
 function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | Error)[] {
@@ -35,11 +42,13 @@ export interface LoaderServices {
   market: MarketService;
   orders: OrdersService;
   evaluations: EvaluationReadService;
+  trade: TradeService;
+  settlement: SettlementService;
 }
 
 /** Fresh per request: batching within one query, no cache shared between users. */
 export function createLoaders(services: LoaderServices) {
-  const { identity, catalog, market, orders, evaluations } = services;
+  const { identity, catalog, market, orders, evaluations, trade, settlement } = services;
   return {
     organization: new DataLoader<string, OrganizationEntity>(async (ids) =>
       byKey(ids, await identity.organizationsByIds(ids), (row) => row.id),
@@ -99,6 +108,27 @@ export function createLoaders(services: LoaderServices) {
     ),
     linesOfOrder: new DataLoader<string, OrderLineEntity[]>(async (ids) =>
       groupBy(ids, await orders.linesByOrderIds(ids), (row) => row.orderId),
+    ),
+    tradeContract: new DataLoader<string, TradeContractEntity>(async (ids) =>
+      byKey(ids, await trade.contractsByIds(ids), (row) => row.id),
+    ),
+    shipment: new DataLoader<string, TradeShipmentEntity>(async (ids) =>
+      byKey(ids, await trade.shipmentsByIds(ids), (row) => row.id),
+    ),
+    shipmentsOfContract: new DataLoader<string, TradeShipmentEntity[]>(async (ids) =>
+      groupBy(ids, await trade.shipmentsByContractIds(ids), (row) => row.contractId),
+    ),
+    pledge: new DataLoader<string, TradePledgeEntity>(async (ids) =>
+      byKey(ids, await trade.pledgesByIds(ids), (row) => row.id),
+    ),
+    pledgesOfShipment: new DataLoader<string, TradePledgeEntity[]>(async (ids) =>
+      groupBy(ids, await trade.pledgesByShipmentIds(ids), (row) => row.shipmentId),
+    ),
+    allotmentsOfShipment: new DataLoader<string, TradeAllotmentEntity[]>(async (ids) =>
+      groupBy(ids, await trade.allotmentsByShipmentIds(ids), (row) => row.shipmentId),
+    ),
+    payablesOfAllotment: new DataLoader<string, ConsignmentPayableEntity[]>(async (ids) =>
+      groupBy(ids, await settlement.payablesByTradeAllotmentIds(ids), (row) => row.tradeAllotmentId!),
     ),
   };
 }
