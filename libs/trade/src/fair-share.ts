@@ -10,7 +10,7 @@
  * (so one that pledged at least as much as another never gets less), then higher reliability,
  * then earlier pledge. A cooperative's share is spread over its own pledges, earliest first.
  */
-import { formatMilli, type Milli } from '../../core/src/quantity.js';
+import type { Milli } from '../../core/src/quantity.js';
 import { gradeAtLeast, type QualityGrade } from '../../core/src/grade.js';
 
 export type PledgeInvalidReason =
@@ -246,6 +246,10 @@ export function allotFairShares(input: FairShareInput): FairShareResult {
   };
 }
 
+// Built once: toLocaleString builds a formatter per call, which a 1,000-pledge allotment feels.
+const ENGLISH_NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 });
+const INDONESIAN_NUMBER = new Intl.NumberFormat('id-ID', { maximumFractionDigits: 3 });
+
 function explain(
   claim: Claim,
   pledgedTotal: Milli,
@@ -253,8 +257,8 @@ function explain(
   input: FairShareInput,
 ): Explanation {
   const unit = input.baseUnit;
-  const en = (m: Milli) => `${(m / 1000).toLocaleString('en-US', { maximumFractionDigits: 3 })} ${unit}`;
-  const id = (m: Milli) => formatMilli(m, unit);
+  const en = (m: Milli) => `${ENGLISH_NUMBER.format(m / 1000)} ${unit}`;
+  const id = (m: Milli) => `${INDONESIAN_NUMBER.format(m / 1000)} ${unit}`;
   const gets = claim.shareMilli;
   const parts: Explanation[] = [];
   if (claim.offeredMilli < pledgedTotal) {
