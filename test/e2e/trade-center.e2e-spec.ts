@@ -7,6 +7,7 @@
  */
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { TradeService } from '../../libs/trade/src/trade.service.js';
 import { daysFromNow, errorCode, eventually, secondsFromNow, TestSystem } from '../support/test-app.js';
 
 const CREATE = `mutation($input: TradeContractInput!) {
@@ -404,6 +405,14 @@ describe('the Blitar Trade Center', () => {
     const s2 = view.shipments[1]!;
     expect(s2.allottedQuantity).toBe(250);
     const s2Of = (who: { id: string }) => s2.allotments.find((x) => x.cooperative.id === who.id)!.id;
+    // The job is idempotent: run again (as a retry would), it finds the shipment allotted and writes nothing.
+    const again = await system.worker!.get(TradeService).allotDue(second.id);
+    expect(again).toEqual({ shipmentId: second.id, allotted: false });
+    const [count] = await sql<{ n: number }>(
+      'SELECT count(*)::int n FROM trade_allotment WHERE shipment_id = $1',
+      [second.id],
+    );
+    expect(count!.n).toBe(2);
     const waitUntil = new Date(Date.now() + 1000);
     await eventually(
       async () =>
@@ -503,6 +512,16 @@ describe('the Blitar Trade Center', () => {
       ),
     ).toBe('FORBIDDEN');
     await expect(sql(`UPDATE trade_levy_entry SET levy_amount = 0`)).rejects.toThrow(/append-only/);
+    // An officer reports on its own regency, not on a wider region with other centres in it.
+    expect(
+      errorCode(
+        await system.request(
+          LEVY,
+          { region: '35', from: daysFromNow(-1), to: daysFromNow(1) },
+          { token: officer },
+        ),
+      ),
+    ).toBe('FORBIDDEN');
 
     // The audit trail holds every state change of the allotments and shipments.
     const [audit] = await sql<{ n: string }>(

@@ -217,7 +217,6 @@ export function allotFairShares(input: FairShareInput): FairShareResult {
       c.shareMilli += 1;
       extra -= 1;
     }
-    remaining = 0;
     break;
   }
 

@@ -1286,7 +1286,8 @@ export class TradeService {
     let allowed = coordinates(signedIn, regionCode);
     if (!allowed && signedIn.role === 'TRADE_CENTER_OFFICER') {
       const { regionCode: own } = await this.requireOfficer(signedIn);
-      allowed = regionContains(regionCode, own) || regionContains(own, regionCode);
+      // The Trade Center's own regency (or part of it), never a wider region with other centres in it.
+      allowed = regionContains(own, regionCode);
     }
     if (!allowed)
       throw DomainError.forbidden(
@@ -1341,6 +1342,8 @@ export class TradeService {
       if (!signedIn.regionCode) return [];
       query.andWhere('alert.region_code = :market', { market: marketCodeOf(signedIn.regionCode) });
     }
+    // Cooperatives are told of new contracts; shortfalls are the officer's and coordinators' business.
+    if (signedIn.role === 'COOPERATIVE_OPERATOR') query.andWhere(`alert.kind = 'TRADE_CONTRACT_OPENED'`);
     return query
       .orderBy('alert.created_at', 'DESC')
       .limit(Math.min(Math.max(limit, 1), 200))
