@@ -37,6 +37,7 @@ try {
   if (summary.demoData) {
     console.log(`  organisations    ${describe(summary.organizations)}`);
     console.log(`  users            ${describe(summary.users)} (existing users are never changed)`);
+    console.log(`  trade contracts  ${describe(summary.tradeContracts)} (the Trade Center's example)`);
     const password =
       config.seedPassword === DEVELOPMENT_DEFAULTS.seedPassword
         ? `"${config.seedPassword}" (the development default; set SEED_PASSWORD to choose another)`

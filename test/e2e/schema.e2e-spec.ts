@@ -24,6 +24,8 @@ const SEEDED_TABLES = [
   'commodity',
   'commodity_unit',
   'reference_price',
+  'trade_contract',
+  'trade_shipment',
 ] as const;
 
 /** A column whose name says it holds rupiah; scores and weights only sound like it. */
@@ -158,6 +160,7 @@ describe('the database schema', () => {
         'referencePrices',
         'organizations',
         'users',
+        'tradeContracts',
       ] as const) {
         expect({ run, key, inserted: summary[key].inserted, updated: summary[key].updated }).toEqual({
           run,

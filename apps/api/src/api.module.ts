@@ -67,6 +67,17 @@ import {
   SettlementResolver,
 } from './resolvers/settlement.resolver.js';
 import { SettlementModule } from '../../../libs/settlement/src/settlement.module.js';
+import { SettlementService } from '../../../libs/settlement/src/settlement.service.js';
+import { TradeModule } from '../../../libs/trade/src/trade.module.js';
+import { TradeService } from '../../../libs/trade/src/trade.service.js';
+import {
+  AllotmentFieldsResolver,
+  ContractLevyFieldsResolver,
+  CooperativeLevyFieldsResolver,
+  PledgeFieldsResolver,
+  ShipmentFieldsResolver,
+  TradeResolver,
+} from './resolvers/trade.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -83,6 +94,7 @@ export class ApiModule {
       OrdersModule,
       MonitoringModule,
       SettlementModule,
+      TradeModule,
     ];
     return {
       module: ApiModule,
@@ -109,6 +121,8 @@ export class ApiModule {
             StockLotService,
             OrdersService,
             EvaluationReadService,
+            TradeService,
+            SettlementService,
           ],
           useFactory: (
             dataSource: DataSource,
@@ -119,6 +133,8 @@ export class ApiModule {
             stockLots: StockLotService,
             orders: OrdersService,
             evaluations: EvaluationReadService,
+            trade: TradeService,
+            settlement: SettlementService,
           ) => ({
             path: '/graphql',
             autoSchemaFile: true,
@@ -149,7 +165,7 @@ export class ApiModule {
                 viewer,
                 organizationSuspended: false,
                 loaders: createLoaders(
-                  { identity, catalog, demands, offers, stockLots, orders, evaluations },
+                  { identity, catalog, demands, offers, stockLots, orders, evaluations, trade, settlement },
                   () => viewer.actor,
                 ),
                 locale: /^id\b/i.test(req.headers['accept-language'] ?? '') ? 'id' : 'en',
@@ -189,6 +205,12 @@ export class ApiModule {
         LotDeliveryFieldsResolver,
         AuditEntryFieldsResolver,
         ConsignorStatementFieldsResolver,
+        TradeResolver,
+        ShipmentFieldsResolver,
+        PledgeFieldsResolver,
+        AllotmentFieldsResolver,
+        ContractLevyFieldsResolver,
+        CooperativeLevyFieldsResolver,
       ],
     };
   }

@@ -9,13 +9,16 @@ import { DemandService } from '../../../libs/market/src/demand.service.js';
 import { ShortfallService } from '../../../libs/market/src/shortfall.service.js';
 import { awardEvaluationDuration, jobDuration } from '../../../libs/observability/src/metrics.js';
 import { runWithRequestId } from '../../../libs/observability/src/request-context.js';
+import { TradeService } from '../../../libs/trade/src/trade.service.js';
 import {
+  JOB_ALLOT_SHIPMENT,
   JOB_CLOSE_BIDDING,
   JOB_EVALUATE_MARKET,
   JOB_PRUNE_RECORDS,
   JOB_RESOLVE_SHORTFALL,
   MARKET_QUEUE,
   type JobMetadata,
+  type AllotShipmentPayload,
   type ResolveShortfallPayload,
   type CloseBiddingPayload,
   type EvaluateMarketPayload,
@@ -31,6 +34,7 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
     private readonly evaluation: MarketEvaluationService,
     private readonly shortfalls: ShortfallService,
     private readonly retention: RetentionService,
+    private readonly trade: TradeService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
@@ -88,6 +92,8 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
         return this.shortfalls.resolve((job.data as ResolveShortfallPayload).shortfallId);
       case JOB_PRUNE_RECORDS:
         return this.retention.prune();
+      case JOB_ALLOT_SHIPMENT:
+        return this.trade.allotDue((job.data as AllotShipmentPayload).shipmentId);
       default:
         this.logger.error(`No handler for job ${job.name} (${job.id})`);
         throw new Error(`No handler for job ${job.name}`);

@@ -22,6 +22,7 @@ import { pingQueueRedis, redisConnection } from '../../../libs/jobs/src/redis-co
 import { RetentionService } from '../../../libs/jobs/src/retention.service.js';
 import { MarketModule } from '../../../libs/market/src/market.module.js';
 import { metricsRegistry, watchBacklog } from '../../../libs/observability/src/metrics.js';
+import { TradeModule } from '../../../libs/trade/src/trade.module.js';
 import { MarketProcessor } from './market.processor.js';
 
 /** Producer-side queue (the relay's and the scheduler's): Redis calls time out. */
@@ -109,6 +110,7 @@ export class WorkerModule {
         BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: MARKET_QUEUE }),
         MarketModule,
+        TradeModule,
       ],
       providers: [
         {

@@ -6,6 +6,7 @@ export const JOB_EVALUATE_MARKET = 'evaluate-market';
 export const JOB_RESOLVE_SHORTFALL = 'resolve-shortfall';
 /** Repeatable: deletes old idempotency records and published outbox rows (RetentionService). */
 export const JOB_PRUNE_RECORDS = 'prune-records';
+export const JOB_ALLOT_SHIPMENT = 'allot-shipment';
 
 /** What every job carries besides its ids: the request that caused it, for the logs. */
 export interface JobMetadata {
@@ -27,7 +28,14 @@ export interface ResolveShortfallPayload extends JobMetadata {
   shortfallId: string;
 }
 
+/** A Trade Center shipment whose pledges close: allot it (a no-op once allotted). */
+export interface AllotShipmentPayload {
+  v: 1;
+  shipmentId: string;
+}
+
 export interface JobPayloads {
+  [JOB_ALLOT_SHIPMENT]: AllotShipmentPayload;
   [JOB_RESOLVE_SHORTFALL]: ResolveShortfallPayload;
   [JOB_CLOSE_BIDDING]: CloseBiddingPayload;
   [JOB_EVALUATE_MARKET]: EvaluateMarketPayload;
@@ -46,6 +54,7 @@ export const jobIds = {
   resolveShortfall: (shortfallId: string) => `resolve-shortfall.${shortfallId}`,
   /** One scheduler for the whole deployment, however many workers upsert it. */
   pruneRecords: () => 'prune-records',
+  allotShipment: (shipmentId: string, closesAt: Date) => `allot-shipment.${shipmentId}.${closesAt.getTime()}`,
 };
 
 export const JOB_ATTEMPTS = 8;

@@ -45,6 +45,15 @@ export interface LotMargin {
   margin: bigint;
 }
 
+/** Goods of one Trade Center allotment accepted at the Trade Center. */
+export interface TradeSale {
+  allotmentId: string;
+  stockLotId: string;
+  cooperativeId: string;
+  marketCode: string;
+  acceptedMilli: number;
+}
+
 export interface KitchenSpending {
   cycleStart: string;
   cycleEnd: string;
@@ -137,6 +146,68 @@ export class SettlementService {
       after: { status: 'ISSUED', total: total.toString(), number: invoice.number },
     });
     return invoice;
+  }
+
+  /**
+   * A Trade Center allotment received at the Trade Center, inside the receipt transaction: for
+   * consigned or BUMN stock, a payable to the consignor of accepted quantity x unit cost, as an
+   * MBG sale makes one. One payable per allotment (unique), so a repeated receipt cannot owe twice.
+   */
+  async settleTradeAllotments(
+    tx: EntityManager,
+    allotments: TradeSale[],
+  ): Promise<ConsignmentPayableEntity[]> {
+    const sold = allotments.filter((a) => a.acceptedMilli > 0);
+    if (sold.length === 0) return [];
+    const lots = new Map(
+      (await tx.findBy(StockLotEntity, { id: In([...new Set(sold.map((a) => a.stockLotId))]) })).map(
+        (lot) => [lot.id, lot],
+      ),
+    );
+    const payables = sold.flatMap((sale) => {
+      const lot = lots.get(sale.stockLotId);
+      if (!lot || lot.source === 'OWN' || !lot.consignorId || lot.unitCost === null) return [];
+      return [
+        tx.create(ConsignmentPayableEntity, {
+          consignorId: lot.consignorId,
+          cooperativeId: sale.cooperativeId,
+          stockLotId: lot.id,
+          orderLineId: null,
+          tradeAllotmentId: sale.allotmentId,
+          marketCode: sale.marketCode,
+          quantity: sale.acceptedMilli,
+          amount: lineAmount(lot.unitCost, sale.acceptedMilli),
+          status: 'OPEN' as PayableStatus,
+          paidAt: null,
+          settlementReference: null,
+        }),
+      ];
+    });
+    if (payables.length === 0) return [];
+    const saved = await tx.save(payables);
+    await appendAudit(
+      tx,
+      ...saved.map((payable) => ({
+        actorUserId: null,
+        action: 'payable.created',
+        entityType: 'ConsignmentPayable',
+        entityId: payable.id,
+        regionCode: payable.marketCode,
+        after: {
+          status: 'OPEN',
+          amount: payable.amount.toString(),
+          quantity: payable.quantity / 1000,
+          tradeAllotmentId: payable.tradeAllotmentId,
+        },
+      })),
+    );
+    return saved;
+  }
+
+  /** Payables of Trade Center allotments, by allotment id. */
+  async payablesByTradeAllotmentIds(ids: readonly string[]): Promise<ConsignmentPayableEntity[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(ConsignmentPayableEntity).findBy({ tradeAllotmentId: In([...ids]) });
   }
 
   /** The kitchen pays part or all of what it owes; never more. Concurrent payments serialise on the invoice. */
@@ -234,6 +305,9 @@ export class SettlementService {
       market: 'payable.market_code',
       cooperative: 'payable.cooperative_id',
     });
+    // The contract's ConsignmentPayable has a non-null orderLine: Trade Center payables (no order
+    // line) are listed on their allotment instead, and counted in consignorStatements.
+    query.andWhere('payable.order_line_id IS NOT NULL');
     if (status) query.andWhere('payable.status = :status', { status });
     return paginate(query, { column: 'payable.created_at', id: 'payable.id', direction: 'DESC' }, page);
   }

@@ -24,7 +24,7 @@ export interface Connection<T> {
 }
 
 /** Relay connection and edge types named as the contract names them (StockLotConnection, StockLotEdge, ...). */
-function connectionOf<T>(node: Type<T>, name: string): Type<Connection<T>> {
+export function connectionOf<T>(node: Type<T>, name: string): Type<Connection<T>> {
   @ObjectType(`${name}Edge`)
   class Edge {
     @Field(() => node) node: T;

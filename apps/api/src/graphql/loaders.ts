@@ -11,6 +11,8 @@ import type {
   OfferVisibility,
 } from '../../../../libs/market/src/evaluation-read.service.js';
 import { requireActor, type Actor } from '../../../../libs/identity/src/actor.js';
+import type { TradeService } from '../../../../libs/trade/src/trade.service.js';
+import type { SettlementService } from '../../../../libs/settlement/src/settlement.service.js';
 import type {
   CommodityEntity,
   CommodityUnitEntity,
@@ -22,6 +24,11 @@ import type {
   PurchaseOrderEntity,
   StockLotEntity,
   UserEntity,
+  ConsignmentPayableEntity,
+  TradeAllotmentEntity,
+  TradeContractEntity,
+  TradePledgeEntity,
+  TradeShipmentEntity,
 } from '../../../../libs/database/src/entities/index.js';
 
 function byKey<K, V>(keys: readonly K[], rows: V[], keyOf: (row: V) => K): (V | Error)[] {
@@ -43,6 +50,8 @@ export interface LoaderServices {
   stockLots: StockLotService;
   orders: OrdersService;
   evaluations: EvaluationReadService;
+  trade: TradeService;
+  settlement: SettlementService;
 }
 
 /**
@@ -51,7 +60,7 @@ export interface LoaderServices {
  * visibility rules pass it to the service, which applies the rules.
  */
 export function createLoaders(services: LoaderServices, viewer: () => Actor | null) {
-  const { identity, catalog, demands, offers, stockLots, orders, evaluations } = services;
+  const { identity, catalog, demands, offers, stockLots, orders, evaluations, trade, settlement } = services;
   return {
     organization: new DataLoader<string, OrganizationEntity>(async (ids) =>
       byKey(ids, await identity.organizationsByIds(ids), (row) => row.id),
@@ -118,6 +127,27 @@ export function createLoaders(services: LoaderServices, viewer: () => Actor | nu
     ),
     linesOfOrder: new DataLoader<string, OrderLineEntity[]>(async (ids) =>
       groupBy(ids, await orders.linesByOrderIds(ids), (row) => row.orderId),
+    ),
+    tradeContract: new DataLoader<string, TradeContractEntity>(async (ids) =>
+      byKey(ids, await trade.contractsByIds(ids), (row) => row.id),
+    ),
+    shipment: new DataLoader<string, TradeShipmentEntity>(async (ids) =>
+      byKey(ids, await trade.shipmentsByIds(ids), (row) => row.id),
+    ),
+    shipmentsOfContract: new DataLoader<string, TradeShipmentEntity[]>(async (ids) =>
+      groupBy(ids, await trade.shipmentsByContractIds(ids), (row) => row.contractId),
+    ),
+    pledge: new DataLoader<string, TradePledgeEntity>(async (ids) =>
+      byKey(ids, await trade.pledgesByIds(ids), (row) => row.id),
+    ),
+    pledgesOfShipment: new DataLoader<string, TradePledgeEntity[]>(async (ids) =>
+      groupBy(ids, await trade.pledgesByShipmentIds(ids), (row) => row.shipmentId),
+    ),
+    allotmentsOfShipment: new DataLoader<string, TradeAllotmentEntity[]>(async (ids) =>
+      groupBy(ids, await trade.allotmentsByShipmentIds(ids), (row) => row.shipmentId),
+    ),
+    payablesOfAllotment: new DataLoader<string, ConsignmentPayableEntity[]>(async (ids) =>
+      groupBy(ids, await settlement.payablesByTradeAllotmentIds(ids), (row) => row.tradeAllotmentId!),
     ),
   };
 }

@@ -255,7 +255,7 @@ export const toPayable = (payable: ConsignmentPayableEntity): ConsignmentPayable
   consignorId: payable.consignorId,
   cooperativeId: payable.cooperativeId,
   stockLotId: payable.stockLotId,
-  orderLineId: payable.orderLineId,
+  orderLineId: payable.orderLineId!, // the list holds only MBG-sale payables (see SettlementService.consignmentPayables)
 });
 
 export const toAuditEntry = (entry: AuditEntryEntity): AuditEntryType => ({

@@ -22,6 +22,13 @@ import {
   PaymentEntity,
   ShortfallEntity,
 } from './settlement.entity.js';
+import {
+  TradeAllotmentEntity,
+  TradeContractEntity,
+  TradeLevyEntryEntity,
+  TradePledgeEntity,
+  TradeShipmentEntity,
+} from './trade.entity.js';
 
 export * from './catalog.entity.js';
 export * from './identity.entity.js';
@@ -29,6 +36,7 @@ export * from './market.entity.js';
 export * from './orders.entity.js';
 export * from './platform.entity.js';
 export * from './settlement.entity.js';
+export * from './trade.entity.js';
 
 export const ALL_ENTITIES = [
   RegionEntity,
@@ -55,4 +63,9 @@ export const ALL_ENTITIES = [
   ConsignmentPayableEntity,
   ShortfallEntity,
   AlertEntity,
+  TradeContractEntity,
+  TradeShipmentEntity,
+  TradePledgeEntity,
+  TradeAllotmentEntity,
+  TradeLevyEntryEntity,
 ];

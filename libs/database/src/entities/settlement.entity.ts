@@ -102,6 +102,7 @@ export class PaymentEntity {
 /** What a cooperative owes a consignor (UMKM or BUMN) once consigned goods are accepted. */
 @Entity('consignment_payable')
 @Check('CHK_consignment_payable_amount', 'quantity >= 0 AND amount >= 0 AND amount <= 9007199254740991')
+@Check('CHK_consignment_payable_source', '(order_line_id IS NULL) <> (trade_allotment_id IS NULL)')
 @Index(['cooperativeId', 'status'])
 @Index(['consignorId', 'status'])
 export class ConsignmentPayableEntity {
@@ -132,12 +133,17 @@ export class ConsignmentPayableEntity {
 
   /** One payable per accepted order line: a repeated receipt cannot owe twice. */
   @Index({ unique: true })
-  @Column({ type: 'uuid' })
-  orderLineId: string;
+  @Column({ type: 'uuid', nullable: true })
+  orderLineId: string | null;
 
   @ManyToOne(() => OrderLineEntity, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'order_line_id' })
   orderLine?: Relation<OrderLineEntity>;
+
+  /** Or one per Trade Center allotment sold out of a consigned lot (exactly one of the two is set). */
+  @Index({ unique: true })
+  @Column({ type: 'uuid', nullable: true })
+  tradeAllotmentId: string | null;
 
   @Column({ type: 'varchar', length: 20 })
   marketCode: string;

@@ -1,5 +1,6 @@
 import { QuantityAndMoneyChecks1796162663056 } from './1796162663056-quantity-and-money-checks.migration.js';
 import { OutboxLeaseAndRetention1796162519057 } from './1796162519057-outbox-lease-and-retention.migration.js';
+import { TradeCenter1796162584689 } from './1796162584689-trade-center.migration.js';
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795862761105 } from './1795862761105-initial.migration.js';
 import { Settlement1795863586614 } from './1795863586614-settlement.migration.js';
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   QuantityAndMoneyChecks1796162663056,
   OutboxLeaseAndRetention1796162519057,
   UserAccess1796163242650,
+  TradeCenter1796162584689,
 ];

@@ -92,6 +92,8 @@ export interface SeedSummary {
   referencePrices: SeedTableCount;
   organizations: SeedTableCount;
   users: SeedTableCount;
+  /** The example Trade Center contract (inserted once, never changed). */
+  tradeContracts: SeedTableCount;
   /** Seeded logins (empty without demo data); their password is the demo password. */
   demoLogins: DemoLogin[];
 }
@@ -132,11 +134,13 @@ export async function seedKotaBlitar(
       referencePrices: await upsert(manager, referencePriceRows(seed.commodities), REFERENCE_PRICE),
       organizations: zero(),
       users: zero(),
+      tradeContracts: zero(),
       demoLogins: [],
     };
     if (options.demoPassword !== null) {
       summary.organizations = await upsert(manager, organizationRows(seed.organizations), ORGANIZATION);
       summary.users = await insertUsers(manager, seed, options.demoPassword);
+      summary.tradeContracts = await insertExampleTradeContract(manager);
       summary.demoLogins = demoLogins(seed);
     }
     return summary;
@@ -337,6 +341,55 @@ async function insertUsers(
     doNothing: true,
   });
   return { inserted: result.inserted, updated: 0, unchanged: wanted.length - result.inserted };
+}
+
+const EXAMPLE_CONTRACT_NUMBER = 'BTC-DEMO-MAKASSAR-01';
+
+/**
+ * The Blitar Trade Center's example contract: 20 t of rice to a buyer in Makassar, levy 2%, in
+ * two shipments whose pledges close a week and three weeks after seeding (the worker allots
+ * them then, through the outbox job every contract gets). Inserted once, keyed by its number.
+ */
+async function insertExampleTradeContract(manager: EntityManager): Promise<SeedTableCount> {
+  const [officer] = (await manager.query(
+    `SELECT u.id AS user_id, o.id AS org_id, o.region_code FROM app_user u JOIN organization o ON o.id = u.organization_id
+      WHERE o.seed_key = 'btc' AND u.role = 'TRADE_CENTER_OFFICER' ORDER BY u.created_at LIMIT 1`,
+  )) as { user_id: string; org_id: string; region_code: string }[];
+  if (!officer) return zero();
+  const inserted = (await manager.query(
+    `INSERT INTO trade_contract (number, trade_center_id, region_code, buyer_name, destination, commodity_code, min_grade,
+            unit_price, levy_rate_ppm, max_share_ppm, total_quantity, status, created_by)
+     VALUES ($1, $2, $3, 'PT Sumber Pangan Nusantara', 'Makassar (Sulawesi Selatan), via Pelabuhan Tanjung Perak',
+             'RICE_MEDIUM', 'B', 12800, 20000, 400000, 20000, 'OPEN', $4)
+     ON CONFLICT (number) DO NOTHING RETURNING id`,
+    [
+      EXAMPLE_CONTRACT_NUMBER,
+      officer.org_id,
+      officer.region_code.split('.').slice(0, 2).join('.'),
+      officer.user_id,
+    ],
+  )) as { id: string }[];
+  if (inserted.length === 0) return { inserted: 0, updated: 0, unchanged: 1 };
+  const contractId = inserted[0]!.id;
+  const shipments = (await manager.query(
+    `INSERT INTO trade_shipment (contract_id, sequence, quantity, pledges_close_at, consolidate_by, status)
+     VALUES ($1, 1, 10000, now() + interval '7 days', now() + interval '10 days', 'PLEDGING'),
+            ($1, 2, 10000, now() + interval '21 days', now() + interval '24 days', 'PLEDGING')
+     RETURNING id, pledges_close_at`,
+    [contractId],
+  )) as { id: string; pledges_close_at: Date }[];
+  for (const shipment of shipments) {
+    const closesAt = new Date(shipment.pledges_close_at);
+    await manager.query(
+      `INSERT INTO outbox_message (queue, job_name, job_id, payload, run_at) VALUES ('market', 'allot-shipment', $1, $2, $3)`,
+      [
+        `allot-shipment.${shipment.id}.${closesAt.getTime()}`,
+        JSON.stringify({ v: 1, shipmentId: shipment.id }),
+        closesAt,
+      ],
+    );
+  }
+  return { inserted: 1, updated: 0, unchanged: 0 };
 }
 
 function demoLogins(seed: KotaBlitarSeed): DemoLogin[] {
