@@ -9,6 +9,8 @@ import type { DataSource } from 'typeorm';
 export const RESERVATION_TERMS: Record<string, string> = {
   activeOrderLines: `SELECT l.stock_lot_id, l.quantity FROM order_line l JOIN purchase_order o ON o.id = l.order_id
                       WHERE o.status NOT IN ('DECLINED', 'CANCELLED')`,
+  // A Trade Center allotment holds what it was allotted less what inspection rejected.
+  tradeAllotments: `SELECT stock_lot_id, quantity - coalesce(rejected_quantity, 0) FROM trade_allotment`,
 };
 
 /**
@@ -29,7 +31,7 @@ export async function quantityInvariantViolations(
     `WITH held AS (SELECT stock_lot_id, sum(quantity) AS quantity FROM (${reservations}) AS t(stock_lot_id, quantity)
                     GROUP BY stock_lot_id)
      SELECT 'stock lot ' || s.id || ': reserved ' || s.reserved_quantity || ' of ' || s.quantity ||
-            ', held by active orders ' || coalesce(h.quantity, 0) AS violation
+            ', held by active orders and allotments ' || coalesce(h.quantity, 0) AS violation
        FROM stock_lot s LEFT JOIN held h ON h.stock_lot_id = s.id
       WHERE s.reserved_quantity < 0 OR s.reserved_quantity > s.quantity
          OR s.reserved_quantity <> coalesce(h.quantity, 0)
