@@ -1,9 +1,11 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795862761105 } from './1795862761105-initial.migration.js';
 import { Settlement1795863586614 } from './1795863586614-settlement.migration.js';
+import { MbgRules1796162433417 } from './1796162433417-mbg-rules.migration.js';
 
 /** Every migration, oldest first; listed explicitly so ES modules need no glob loading. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795862761105,
   Settlement1795863586614,
+  MbgRules1796162433417,
 ];

@@ -46,6 +46,7 @@ interface SeedOrganization {
 }
 
 interface SeedReferencePrice {
+  kind?: 'HET' | 'HAP' | 'MARKET';
   regionCode: string;
   unitPrice: number;
   validFrom: string;
@@ -257,9 +258,9 @@ function unitRows(commodities: SeedCommodity[]): Row[] {
 
 const REFERENCE_PRICE: TableSpec = {
   table: 'reference_price',
-  columns: ['commodity_code', 'region_code', 'valid_from', 'unit_price', 'source'],
-  types: ['varchar', 'varchar', 'date', 'bigint', 'varchar'],
-  key: ['commodity_code', 'region_code', 'valid_from'],
+  columns: ['commodity_code', 'region_code', 'kind', 'valid_from', 'unit_price', 'source'],
+  types: ['varchar', 'varchar', 'varchar', 'date', 'bigint', 'varchar'],
+  key: ['commodity_code', 'region_code', 'kind', 'valid_from'],
 };
 
 function referencePriceRows(commodities: SeedCommodity[]): Row[] {
@@ -269,9 +270,17 @@ function referencePriceRows(commodities: SeedCommodity[]): Row[] {
       if (!Number.isSafeInteger(price.unitPrice) || price.unitPrice < 0) {
         throw new Error(`Seed: reference price of ${c.code} must be whole rupiah, got ${price.unitPrice}`);
       }
-      return [c.code, price.regionCode, price.validFrom, String(price.unitPrice), price.source];
+      const kind = price.kind ?? referencePriceKindOf(price.source);
+      return [c.code, price.regionCode, kind, price.validFrom, String(price.unitPrice), price.source];
     });
   });
+}
+
+/** A seeded price without a kind says in its source what it is: "(HET)" or "(HAP)", else observed. */
+function referencePriceKindOf(source: string): 'HET' | 'HAP' | 'MARKET' {
+  if (source.includes('(HET)')) return 'HET';
+  if (source.includes('(HAP)')) return 'HAP';
+  return 'MARKET';
 }
 
 // ---------------------------------------------------------------------------------------------
