@@ -56,6 +56,15 @@ import {
   SettlementResolver,
 } from './resolvers/settlement.resolver.js';
 import { SettlementModule } from '../../../libs/settlement/src/settlement.module.js';
+import {
+  CertificateFieldsResolver,
+  CertificateRuleFieldsResolver,
+  DemandTemplateLineFieldsResolver,
+  KitchenComplianceFieldsResolver,
+  PortionRecordFieldsResolver,
+  RulesResolver,
+  StockLotCertificatesResolver,
+} from './resolvers/rules.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -150,6 +159,14 @@ export class ApiModule {
         LotDeliveryFieldsResolver,
         AuditEntryFieldsResolver,
         ConsignorStatementFieldsResolver,
+        // MBG rules (issue 9)
+        RulesResolver,
+        CertificateFieldsResolver,
+        CertificateRuleFieldsResolver,
+        DemandTemplateLineFieldsResolver,
+        PortionRecordFieldsResolver,
+        KitchenComplianceFieldsResolver,
+        StockLotCertificatesResolver,
       ],
     };
   }

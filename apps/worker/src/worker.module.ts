@@ -12,7 +12,9 @@ import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { APP_CONFIG, AppConfigModule } from '../../../libs/core/src/app-config.module.js';
 import { DatabaseModule } from '../../../libs/database/src/database.module.js';
-import { MARKET_QUEUE } from '../../../libs/jobs/src/job-types.js';
+import { COMPLIANCE_QUEUE, MARKET_QUEUE } from '../../../libs/jobs/src/job-types.js';
+import { CatalogModule } from '../../../libs/catalog/src/catalog.module.js';
+import { ComplianceProcessor } from './compliance.processor.js';
 import { OutboxRelay } from '../../../libs/jobs/src/outbox-relay.js';
 import { MarketModule } from '../../../libs/market/src/market.module.js';
 import { redisConnection } from './redis-connection.js';
@@ -44,7 +46,9 @@ export class WorkerModule {
         DatabaseModule.forRoot(config, Math.min(10, config.databasePoolSize)),
         BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: MARKET_QUEUE }),
+        BullModule.registerQueue({ name: COMPLIANCE_QUEUE }),
         MarketModule,
+        CatalogModule,
       ],
       providers: [
         {
@@ -58,6 +62,7 @@ export class WorkerModule {
         },
         OutboxRelayRunner,
         MarketProcessor,
+        ComplianceProcessor,
       ],
     };
   }

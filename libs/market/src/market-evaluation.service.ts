@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { evaluateBatch, type AwardInput, type AwardResult } from '../../award/src/index.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
+import { OfferRulesService } from './offer-rules.service.js';
 import { appendAudit, returnedRows, type AuditRecord } from '../../database/src/audit.js';
 import { CommodityEntity } from '../../database/src/entities/catalog.entity.js';
 import { OrganizationEntity } from '../../database/src/entities/identity.entity.js';
@@ -48,6 +49,7 @@ export class MarketEvaluationService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly orders: OrdersService,
+    private readonly offerRules: OfferRulesService, // MBG rules (issue 9)
   ) {}
 
   async evaluateBatch(batchId: string): Promise<EvaluationSummary> {
@@ -151,6 +153,7 @@ export class MarketEvaluationService {
         })),
         rules: { maxSuppliersPerLine: policy.maxSuppliersPerLine, minAwardMilli: policy.minAwardMilli },
       };
+      await this.offerRules.enrich(tx, batch.marketCode, input); // MBG rules (issue 9): HET, certificates, diversity
       const started = performance.now();
       const result = evaluateBatch(input);
       const engineMs = performance.now() - started;

@@ -4,6 +4,8 @@ import { OrdersModule } from '../../orders/src/orders.module.js';
 import { EvaluationReadService } from './evaluation-read.service.js';
 import { MarketEvaluationService } from './market-evaluation.service.js';
 import { MarketService } from './market.service.js';
+import { DemandTemplatesService } from './demand-templates.service.js';
+import { OfferRulesService } from './offer-rules.service.js';
 import { ShortfallService } from './shortfall.service.js';
 import { SupervisionService } from './supervision.service.js';
 
@@ -15,8 +17,11 @@ import { SupervisionService } from './supervision.service.js';
     EvaluationReadService,
     ShortfallService,
     SupervisionService,
+    OfferRulesService,
+    DemandTemplatesService,
   ],
   exports: [
+    DemandTemplatesService,
     MarketService,
     MarketEvaluationService,
     EvaluationReadService,

@@ -8,6 +8,7 @@ import { milliToDecimalText, quantityToMilli } from '../../core/src/quantity.js'
 import { marketCodeOf } from '../../core/src/region-code.js';
 import { addDays, instantToLocalDate, localTimeToInstant, requireLocalDate } from '../../core/src/time.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
+import { OfferRulesService } from './offer-rules.service.js';
 import { OrdersService } from '../../orders/src/orders.service.js';
 import { normaliseWeights } from '../../catalog/src/weights.js';
 import { quantityInBaseMilli, type UnitDefinition } from '../../catalog/src/unit-conversion.js';
@@ -52,6 +53,7 @@ export class MarketService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly orders: OrdersService,
+    private readonly offerRules: OfferRulesService, // MBG rules (issue 9)
   ) {}
 
   // ---------------------------------------------------------------- stock lots
@@ -791,6 +793,12 @@ export class MarketService {
           status: 'SUBMITTED' as OfferStatus,
         };
       });
+      // MBG rules (issue 9): HET and the producer's certificates on the delivery date.
+      await this.offerRules.assertOffersEligible(
+        tx,
+        rows.map((row, i) => ({ ...row, index: parsed[i]!.index, stockLot: lots.get(row.stockLotId)! })),
+        inputs.length > 1,
+      );
       // The offers and their audit entries in one statement: a batch of 20 costs one round trip.
       let inserted: { id: string; created_at: Date; demand_line_id: string; stock_lot_id: string }[];
       try {

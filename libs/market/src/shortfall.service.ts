@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
-import { reaward } from '../../award/src/index.js';
+import { reaward, type ReawardInput } from '../../award/src/index.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
+import { OfferRulesService } from './offer-rules.service.js';
 import { appendAudit } from '../../database/src/audit.js';
 import { OrganizationEntity } from '../../database/src/entities/identity.entity.js';
 import {
@@ -46,6 +47,7 @@ export class ShortfallService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly orders: OrdersService,
+    private readonly offerRules: OfferRulesService, // MBG rules (issue 9)
   ) {}
 
   async resolve(shortfallId: string, now = new Date()): Promise<ShortfallOutcome> {
@@ -153,7 +155,7 @@ export class ShortfallService {
         : null;
     };
     const policy = await this.catalog.policyOf(demand.marketCode);
-    const result = reaward({
+    const reawardInput: ReawardInput = {
       lines: [
         {
           id: line.id,
@@ -195,7 +197,9 @@ export class ShortfallService {
       })),
       rules: { maxSuppliersPerLine: policy.maxSuppliersPerLine, minAwardMilli: policy.minAwardMilli },
       excludeCooperativeIds: [shortfall.excludedCooperativeId],
-    });
+    };
+    // MBG rules (issue 9): HET and certificates on the delivery date, diversity.
+    const result = reaward(await this.offerRules.enrich(tx, demand.marketCode, reawardInput));
     if (result.allocations.length === 0) return 0;
     const offerById = new Map(candidates.map((o) => [o.id, o]));
     for (const allocation of result.allocations) {

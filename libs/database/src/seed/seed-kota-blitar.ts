@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../../../identity/src/password.js';
+import { seedDemoCertificates, seedMbgRules } from './seed-mbg-rules.js';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
 const SEED_FILE = join('libs', 'database', 'src', 'seed', 'kota-blitar.json');
@@ -95,6 +96,10 @@ export interface SeedSummary {
   users: SeedTableCount;
   /** Seeded logins (empty without demo data); their password is the demo password. */
   demoLogins: DemoLogin[];
+  /** Market policies inserted (MBG certificate rules); 0 when the city already has one. */
+  marketPolicies: number;
+  /** Demo certificates inserted. */
+  certificates: number;
 }
 
 /** The project root: the nearest directory above this module that holds package.json (src under jest, dist when built). */
@@ -134,11 +139,17 @@ export async function seedKotaBlitar(
       organizations: zero(),
       users: zero(),
       demoLogins: [],
+      marketPolicies: await seedMbgRules(manager),
+      certificates: 0,
     };
     if (options.demoPassword !== null) {
       summary.organizations = await upsert(manager, organizationRows(seed.organizations), ORGANIZATION);
       summary.users = await insertUsers(manager, seed, options.demoPassword);
       summary.demoLogins = demoLogins(seed);
+      summary.certificates = await seedDemoCertificates(
+        manager,
+        seed.organizations.map((o) => o.key),
+      );
     }
     return summary;
   });
