@@ -3,6 +3,7 @@
  *   --only engine   only the award engine (sizes, quality against the optimum)
  *   --only api      only the running system: submitOffer / submitOffers over HTTP, the Postgres
  *                   ceiling, and Kota Blitar's day from close to every order CONFIRMED
+ *   --only diversity  10 days of Kota Blitar with and without the diversity objective
  *   --quick         smaller national day (64 markets, 3,750 kitchens) and fewer repetitions
  *   --seed N        seed of the synthetic markets (default 2026)
  * Prints a table and writes bench/results/latest.json.
@@ -15,8 +16,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { formatEngineBench, runEngineBench, type EngineBenchResult } from './engine-bench.js';
+import { formatDiversityBench, runDiversityBench, type DiversityBenchResult } from './diversity-bench.js';
 
-const PARTS = ['engine', 'api'] as const;
+const PARTS = ['engine', 'diversity', 'api'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
@@ -50,7 +52,12 @@ function repoRoot(): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const results: { engine?: EngineBenchResult; api?: ApiBenchResult; machine?: Record<string, unknown> } = {
+  const results: {
+    engine?: EngineBenchResult;
+    diversity?: DiversityBenchResult;
+    api?: ApiBenchResult;
+    machine?: Record<string, unknown>;
+  } = {
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
@@ -66,6 +73,11 @@ async function main(): Promise<void> {
     });
     console.log(`\nEngine benchmark${args.quick ? ' (--quick)' : ''}\n`);
     console.log(formatEngineBench(results.engine));
+  }
+  if (args.only.includes('diversity')) {
+    results.diversity = runDiversityBench({ seed: args.seed });
+    console.log('\nDiversity objective (distinct suppliers per kitchen per 10-day cycle)\n');
+    console.log(formatDiversityBench(results.diversity));
   }
   if (args.only.includes('api')) {
     // The same discovery as npm start / npm test: DATABASE_URL, else local, else embedded.
