@@ -511,9 +511,10 @@ describe('MBG rules: certificates, price caps, kitchen budgets, templates', () =
     ];
     const tempeUmkm = await day.organizationId('CONSIGNOR', /Tempe Sananwetan/);
     const idFood = await day.organizationId('CONSIGNOR', /^ID FOOD$/);
-    const from = daysFromNow(0);
-    const to = daysFromNow(9);
-    const [d1, d2, d3, outside] = [daysFromNow(1), daysFromNow(2), daysFromNow(3), daysFromNow(10)];
+    // Deliveries from the day after tomorrow: goods are due at 17:00 the day before.
+    const from = daysFromNow(1);
+    const to = daysFromNow(10);
+    const [d1, d2, d3, outside] = [daysFromNow(2), daysFromNow(3), daysFromNow(4), daysFromNow(11)];
 
     // Day 1: rice (own stock, at 13.000 under its 13.500 HET) and consigned tempeh at 18.000 (reference 16.000).
     const first = await day.postDemand(k, d1, [
@@ -617,7 +618,7 @@ describe('MBG rules: certificates, price caps, kitchen budgets, templates', () =
       budgetPerPortion: 4000,
     });
     // The seeded kitchen without an SLHS posts demand like any other, and coordinators see it flagged.
-    await day.postDemand(kitchen('bendogerit'), daysFromNow(4), [{ commodityCode: 'CARROT', quantity: 5 }]);
+    await day.postDemand(kitchen('bendogerit'), daysFromNow(5), [{ commodityCode: 'CARROT', quantity: 5 }]);
     const flagged = all
       .filter((c: { hasValidSlhs: boolean }) => !c.hasValidSlhs)
       .map((c: { kitchen: { name: string } }) => c.kitchen.name);

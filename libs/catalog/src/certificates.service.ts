@@ -189,14 +189,14 @@ export class CertificatesService {
       await tx.query('SELECT pg_advisory_xact_lock($1)', [7_245_310_014]);
       const inserted: { id: string }[] = await tx.query(
         `INSERT INTO alert (region_code, kind, entity_id, message_en, message_id)
-         SELECT c.region_code, $3, c.id,
+         SELECT c.region_code, $3::varchar, c.id,
                 o.name || ': ' || c.kind || ' certificate ' || c.number || ' expires on ' || c.valid_until::text
                   || '; offers needing it will be invalid for deliveries after that date.',
                 o.name || ': sertifikat ' || c.kind || ' nomor ' || c.number || ' berakhir pada ' || c.valid_until::text
                   || '; penawaran yang memerlukannya tidak sah untuk pengiriman setelah tanggal itu.'
            FROM certificate c JOIN organization o ON o.id = c.organization_id
-          WHERE c.valid_until >= $1 AND c.valid_until <= $2
-            AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.kind = $3 AND a.entity_id = c.id)
+          WHERE c.valid_until >= $1::date AND c.valid_until <= $2::date
+            AND NOT EXISTS (SELECT 1 FROM alert a WHERE a.kind = $3::varchar AND a.entity_id = c.id)
          RETURNING id`,
         [today, horizon, ALERT_KIND],
       );
