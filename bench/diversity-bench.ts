@@ -13,6 +13,10 @@ import { generateMarket, kotaBlitarSpec, loadCatalog } from './generator.js';
 
 export interface DiversityRun {
   distinctPerKitchen: { mean: number; min: number; max: number };
+  /** Mean distinct suppliers per kitchen after each day of the cycle (cumulative). */
+  meanAfterDay: number[];
+  /** Mean day (1-based) on which a kitchen reached 15 distinct suppliers; null if one never did. */
+  meanDayReaching15: number | null;
   kitchensMeetingRule: number;
   score: number;
   coverage: number;
@@ -45,7 +49,10 @@ export function runDiversityBench(
     let coverage = 0;
     let ms = 0;
     let applied = 0;
-    for (const input of inputs) {
+    const meanAfterDay: number[] = [];
+    const reached = new Map<string, number>();
+    const kitchens = [...new Set(inputs.flatMap((i) => i.lines.map((l) => l.kitchenId!)))];
+    for (const [dayIndex, input] of inputs.entries()) {
       const suppliedThisCycle = Object.fromEntries([...supplied].map(([k, coops]) => [k, [...coops]]));
       const rules = diverse ? { ...input.rules, diversity: { tolerance, suppliedThisCycle } } : input.rules;
       const started = performance.now();
@@ -59,16 +66,24 @@ export function runDiversityBench(
         const kitchen = kitchenOf.get(a.lineId)!;
         supplied.set(kitchen, (supplied.get(kitchen) ?? new Set()).add(a.cooperativeId));
       }
+      const sizes = kitchens.map((k) => supplied.get(k)?.size ?? 0);
+      meanAfterDay.push(sizes.reduce((a, b) => a + b, 0) / sizes.length);
+      kitchens.forEach((k, i) => {
+        if (sizes[i]! >= 15 && !reached.has(k)) reached.set(k, dayIndex + 1);
+      });
     }
-    const counts = [...new Set(inputs.flatMap((i) => i.lines.map((l) => l.kitchenId!)))].map(
-      (k) => supplied.get(k)?.size ?? 0,
-    );
+    const counts = kitchens.map((k) => supplied.get(k)?.size ?? 0);
     return {
       distinctPerKitchen: {
         mean: counts.reduce((a, b) => a + b, 0) / counts.length,
         min: Math.min(...counts),
         max: Math.max(...counts),
       },
+      meanAfterDay,
+      meanDayReaching15:
+        reached.size === kitchens.length
+          ? [...reached.values()].reduce((a, b) => a + b, 0) / reached.size
+          : null,
       kitchensMeetingRule: counts.filter((c) => c >= 15).length,
       score,
       coverage: coverage / days,
@@ -96,6 +111,11 @@ export function formatDiversityBench(result: DiversityBenchResult): string {
         18,
       ),
       `${r.kitchensMeetingRule}/${result.kitchens}`.padEnd(10),
+      [1, 2, 3, 5]
+        .map((d) => r.meanAfterDay[d - 1]?.toFixed(1) ?? '—')
+        .join(' / ')
+        .padEnd(24),
+      (r.meanDayReaching15 === null ? '—' : r.meanDayReaching15.toFixed(1)).padEnd(9),
       `${(100 * r.coverage).toFixed(2)}%`.padEnd(10),
       r.score.toFixed(2).padEnd(10),
       r.engineMsPerDay.toFixed(0).padEnd(8),
@@ -108,6 +128,8 @@ export function formatDiversityBench(result: DiversityBenchResult): string {
       'award'.padEnd(24),
       'suppliers/kitchen'.padEnd(18),
       '>= 15'.padEnd(10),
+      'after day 1 / 2 / 3 / 5'.padEnd(24),
+      'day >=15'.padEnd(9),
       'coverage'.padEnd(10),
       'score'.padEnd(10),
       'ms/day'.padEnd(8),
