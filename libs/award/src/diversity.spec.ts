@@ -62,6 +62,7 @@ describe('diversity objective', () => {
   });
 
   it('never lowers coverage and never gives up more score than the tolerance (property)', () => {
+    let applied = 0;
     const instance = fc.record({
       lines: fc.array(
         fc.record({
@@ -141,8 +142,11 @@ describe('diversity objective', () => {
           scorePartOf(optimum) * (1 - generated.tolerance) - 1e-9,
         );
         expect(diverse.diversity!.newPairs).toBeGreaterThanOrEqual(diverse.diversity!.newPairsAtOptimum);
+        if (diverse.diversity!.applied) applied++;
       }),
       { numRuns: 300, seed: 9 },
     );
+    // The property is not vacuous: the objective did change allocations in some instances.
+    expect(applied).toBeGreaterThan(10);
   });
 });

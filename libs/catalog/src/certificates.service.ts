@@ -13,7 +13,6 @@ import {
   CertificateEntity,
   type CertificateKind,
 } from '../../database/src/entities/rules.entity.js';
-import { AlertEntity } from '../../database/src/entities/settlement.entity.js';
 import { coordinates, requireActor, requireOrganization, type Actor } from '../../identity/src/actor.js';
 
 export interface CertificateInput {
