@@ -75,7 +75,7 @@ describe('after the award: a whole day of delivery, inspection and money', () =>
         {
           input: {
             deliveryDate,
-            biddingClosesAt: secondsFromNow(3),
+            biddingClosesAt: secondsFromNow(8),
             lines: [
               { commodityCode: 'POTATO', quantity: 200 },
               { commodityCode: 'TOFU', quantity: 100 },
