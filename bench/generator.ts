@@ -311,6 +311,7 @@ export function generateMarket(spec: MarketSpec, catalog: Catalog): AwardInput {
           minGrade: rng.chance(0.03) ? 'A' : rng.chance(0.15) ? 'B' : null,
           weights,
           kitchenLocation: kitchen.location,
+          kitchenId: kitchen.id,
           order: postedAt + li,
           baseUnit: commodity.baseUnit,
         };

@@ -4,6 +4,7 @@
  *   --only api      only the running system: submitOffer / submitOffers over HTTP, the Postgres
  *                   ceiling, and Kota Blitar's day from close to every order CONFIRMED
  *   --only trade    only the Trade Center's fair-share allotment (1,000 pledges; 50 shipments)
+ *   --only diversity  10 days of Kota Blitar with and without the diversity objective
  *   --quick         smaller national day (64 markets, 3,750 kitchens) and fewer repetitions
  *   --seed N        seed of the synthetic markets (default 2026)
  * Prints a table and writes bench/results/latest.json.
@@ -18,7 +19,9 @@ import { existsSync } from 'node:fs';
 import { formatEngineBench, runEngineBench, type EngineBenchResult } from './engine-bench.js';
 import { formatTradeBench, runTradeBench, type TradeBenchResult } from './trade-bench.js';
 
-const PARTS = ['engine', 'api', 'trade'] as const;
+import { formatDiversityBench, runDiversityBench, type DiversityBenchResult } from './diversity-bench.js';
+
+const PARTS = ['engine', 'diversity', 'api', 'trade'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
@@ -54,8 +57,9 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const results: {
     engine?: EngineBenchResult;
-    api?: ApiBenchResult;
     trade?: TradeBenchResult;
+    diversity?: DiversityBenchResult;
+    api?: ApiBenchResult;
     machine?: Record<string, unknown>;
   } = {
     machine: {
@@ -78,6 +82,11 @@ async function main(): Promise<void> {
     results.trade = runTradeBench({ quick: args.quick, seed: args.seed });
     console.log(`\nTrade Center allotment (pure fair shares)${args.quick ? ' (--quick)' : ''}\n`);
     console.log(formatTradeBench(results.trade));
+  }
+  if (args.only.includes('diversity')) {
+    results.diversity = runDiversityBench({ seed: args.seed });
+    console.log('\nDiversity objective (distinct suppliers per kitchen per 10-day cycle)\n');
+    console.log(formatDiversityBench(results.diversity));
   }
   if (args.only.includes('api')) {
     // The same discovery as npm start / npm test: DATABASE_URL, else local, else embedded.

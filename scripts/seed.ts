@@ -34,10 +34,12 @@ try {
   console.log(`  commodities      ${describe(summary.commodities)}`);
   console.log(`  commodity units  ${describe(summary.commodityUnits)}`);
   console.log(`  reference prices ${describe(summary.referencePrices)}`);
+  console.log(`  market policies  ${summary.marketPolicies} inserted (MBG certificate rules)`);
   if (summary.demoData) {
     console.log(`  organisations    ${describe(summary.organizations)}`);
     console.log(`  users            ${describe(summary.users)} (existing users are never changed)`);
     console.log(`  trade contracts  ${describe(summary.tradeContracts)} (the Trade Center's example)`);
+    console.log(`  certificates     ${summary.certificates} inserted`);
     const password =
       config.seedPassword === DEVELOPMENT_DEFAULTS.seedPassword
         ? `"${config.seedPassword}" (the development default; set SEED_PASSWORD to choose another)`

@@ -68,6 +68,8 @@ describe('after the award: a whole day of delivery, inspection and money', () =>
 
     // 1. The kitchen posts rice and tofu; four cooperatives offer. The runners-up ask so much
     //    more that price decides (0.5 weight) whatever the distances (0.1 weight).
+    //    (The staple is potatoes, whose reference is a market price: rice has a legal ceiling,
+    //    HET Rp13.500, that the runner-up's Rp17.000 would break, so it could not be offered.)
     const deliveryDate = daysFromNow(3);
     const demand = (
       await system.ok(
@@ -77,7 +79,7 @@ describe('after the award: a whole day of delivery, inspection and money', () =>
             deliveryDate,
             biddingClosesAt: secondsFromNow(8), // four lots and offers first, on a loaded machine too
             lines: [
-              { commodityCode: 'RICE_MEDIUM', quantity: 200 },
+              { commodityCode: 'POTATO', quantity: 200 },
               { commodityCode: 'TOFU', quantity: 100 },
             ],
           },
@@ -85,12 +87,10 @@ describe('after the award: a whole day of delivery, inspection and money', () =>
         { token: tokens.kitchen },
       )
     ).postDemand;
-    const rice = demand.lines.find(
-      (l: { commodity: { code: string } }) => l.commodity.code === 'RICE_MEDIUM',
-    ).id;
+    const rice = demand.lines.find((l: { commodity: { code: string } }) => l.commodity.code === 'POTATO').id;
     const tofu = demand.lines.find((l: { commodity: { code: string } }) => l.commodity.code === 'TOFU').id;
-    const sentulRice = await lot(tokens.sentul, { commodityCode: 'RICE_MEDIUM', quantity: 300 });
-    const turiRice = await lot(tokens.turi, { commodityCode: 'RICE_MEDIUM', quantity: 300 });
+    const sentulRice = await lot(tokens.sentul, { commodityCode: 'POTATO', quantity: 300 });
+    const turiRice = await lot(tokens.turi, { commodityCode: 'POTATO', quantity: 300 });
     const gedogTofu = await lot(tokens.gedog, {
       commodityCode: 'TOFU',
       quantity: 150,
@@ -139,7 +139,7 @@ describe('after the award: a whole day of delivery, inspection and money', () =>
     );
     expect(turiOrder.lines[0]).toMatchObject({ quantity: 200, unitPrice: 17000 });
     const sentulLots = await system.ok(
-      `{ myStockLots(commodityCode: "RICE_MEDIUM") { edges { node { id availableQuantity } } } }`,
+      `{ myStockLots(commodityCode: "POTATO") { edges { node { id availableQuantity } } } }`,
       {},
       { token: tokens.sentul },
     );
@@ -397,7 +397,7 @@ describe('after the award: a whole day of delivery, inspection and money', () =>
       receivedQuantity: 290,
       onTimeRate: 1,
       spend: 200 * 17000 + 90 * 12000 + 10 * 16000,
-      spendAtReference: 200 * 13500 + 100 * 14000,
+      spendAtReference: 200 * 18000 + 100 * 14000,
     });
     expect(report.fulfilmentReport.fillRate).toBeCloseTo(290 / 300, 9);
     expect(report.fulfilmentReport.rejectionRate).toBeCloseTo(10 / 300, 6);

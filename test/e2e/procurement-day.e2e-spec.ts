@@ -56,7 +56,7 @@ describe('a procurement day in Kota Blitar', () => {
       {
         input: {
           deliveryDate,
-          biddingClosesAt: secondsFromNow(3),
+          biddingClosesAt: secondsFromNow(8),
           lines: [
             { commodityCode: 'RICE_MEDIUM', quantity: 350, maxUnitPrice: 14000 },
             { commodityCode: 'EGG', quantity: 150.5 },

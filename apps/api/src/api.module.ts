@@ -78,6 +78,15 @@ import {
   ShipmentFieldsResolver,
   TradeResolver,
 } from './resolvers/trade.resolver.js';
+import {
+  CertificateFieldsResolver,
+  CertificateRuleFieldsResolver,
+  DemandTemplateLineFieldsResolver,
+  KitchenComplianceFieldsResolver,
+  PortionRecordFieldsResolver,
+  RulesResolver,
+  StockLotCertificatesResolver,
+} from './resolvers/rules.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -211,6 +220,14 @@ export class ApiModule {
         AllotmentFieldsResolver,
         ContractLevyFieldsResolver,
         CooperativeLevyFieldsResolver,
+        // MBG rules (issue 9)
+        RulesResolver,
+        CertificateFieldsResolver,
+        CertificateRuleFieldsResolver,
+        DemandTemplateLineFieldsResolver,
+        PortionRecordFieldsResolver,
+        KitchenComplianceFieldsResolver,
+        StockLotCertificatesResolver,
       ],
     };
   }

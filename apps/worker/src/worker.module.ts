@@ -16,7 +16,14 @@ import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { APP_CONFIG, AppConfigModule } from '../../../libs/core/src/app-config.module.js';
 import { withTimeout } from '../../../libs/core/src/with-timeout.js';
 import { DatabaseModule } from '../../../libs/database/src/database.module.js';
-import { JOB_PRUNE_RECORDS, MARKET_QUEUE, jobIds } from '../../../libs/jobs/src/job-types.js';
+import {
+  COMPLIANCE_QUEUE,
+  JOB_PRUNE_RECORDS,
+  MARKET_QUEUE,
+  jobIds,
+} from '../../../libs/jobs/src/job-types.js';
+import { CatalogModule } from '../../../libs/catalog/src/catalog.module.js';
+import { ComplianceProcessor } from './compliance.processor.js';
 import { OutboxRelay } from '../../../libs/jobs/src/outbox-relay.js';
 import { pingQueueRedis, redisConnection } from '../../../libs/jobs/src/redis-connection.js';
 import { RetentionService } from '../../../libs/jobs/src/retention.service.js';
@@ -109,8 +116,10 @@ export class WorkerModule {
         DatabaseModule.forRoot(config, Math.min(10, config.databasePoolSize)),
         BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: MARKET_QUEUE }),
+        BullModule.registerQueue({ name: COMPLIANCE_QUEUE }),
         MarketModule,
         TradeModule,
+        CatalogModule,
       ],
       providers: [
         {
@@ -139,6 +148,7 @@ export class WorkerModule {
         RetentionService,
         WorkerRuntime,
         MarketProcessor,
+        ComplianceProcessor,
       ],
     };
   }

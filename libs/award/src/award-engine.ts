@@ -4,6 +4,8 @@ import type {
   AwardOptions,
   AwardPath,
   AwardResult,
+  DiversityReport,
+  DiversityRule,
   EngineLine,
   EngineOffer,
   LineOutcome,
@@ -12,6 +14,13 @@ import type {
   ReawardInput,
   SolverReport,
 } from './award.types.js';
+import {
+  acceptable,
+  DIVERSITY_BONUSES,
+  newSupplierPairs,
+  scorePartOf,
+  withNewSupplierBonus,
+} from './diversity.js';
 import { explainInvalidOffer, explainRankedOffer } from './explanations.js';
 import { allocateGreedy, type AllocationDecision } from './greedy-allocation.js';
 import { allocateOptimal, FILL_WEIGHT } from './optimal-allocation.js';
@@ -42,16 +51,60 @@ export class AwardInputError extends Error {
  * input gives the same output, whatever order its arrays come in.
  */
 export function evaluateBatch(input: AwardInput, options: AwardOptions = {}): AwardResult {
-  return evaluate(input, (lines, rankedByLine) => {
-    const { allocations, decisions, report } = allocateOptimal(
-      lines,
-      rankedByLine,
-      input.lots,
-      input.rules,
-      options,
+  const optimum = evaluate(input, (lines, rankedByLine) =>
+    allocateOptimal(lines, rankedByLine, input.lots, input.rules, options),
+  );
+  const rule = input.rules.diversity;
+  if (!rule) return optimum;
+  return preferNewSuppliers(input, options, optimum, rule);
+}
+
+/**
+ * The market's diversity objective: re-solves with new suppliers' totals raised (largest bonus
+ * first) and keeps the first allocation that covers as much, scores within the tolerance of the
+ * optimum (measured with the true totals) and brings more new suppliers; else the optimum.
+ */
+function preferNewSuppliers(
+  input: AwardInput,
+  options: AwardOptions,
+  optimum: AwardResult,
+  rule: DiversityRule,
+): AwardResult {
+  const report: DiversityReport = {
+    applied: false,
+    bonus: 0,
+    newPairsAtOptimum: newSupplierPairs(optimum, input.lines, rule),
+    newPairs: 0,
+    scoreAtOptimum: scorePartOf(optimum),
+    score: scorePartOf(optimum),
+  };
+  report.newPairs = report.newPairsAtOptimum;
+  for (const bonus of DIVERSITY_BONUSES) {
+    const candidate = evaluate(input, (lines, rankedByLine) =>
+      allocateOptimal(
+        lines,
+        withNewSupplierBonus(lines, rankedByLine, rule, bonus),
+        input.lots,
+        input.rules,
+        options,
+      ),
     );
-    return { allocations, decisions, report };
-  });
+    if (acceptable(candidate, optimum, input.lines, rule)) {
+      // The LP bound of a boosted solve bounds the boosted objective, not the true one.
+      if (candidate.solver && optimum.solver) candidate.solver.lpBound = optimum.solver.lpBound;
+      return {
+        ...candidate,
+        diversity: {
+          ...report,
+          applied: true,
+          bonus,
+          newPairs: newSupplierPairs(candidate, input.lines, rule),
+          score: scorePartOf(candidate),
+        },
+      };
+    }
+  }
+  return { ...optimum, diversity: report };
 }
 
 /**
@@ -284,6 +337,9 @@ function assertWellFormed({ lines, offers, lots, rules }: AwardInput): void {
     if (!Number.isSafeInteger(l.availableMilli) || l.availableMilli < 0) {
       fail(`lot ${l.id}: availableMilli must be an integer >= 0`);
     }
+  }
+  if (rules.diversity && !(rules.diversity.tolerance > 0 && rules.diversity.tolerance < 1)) {
+    fail('rules: diversity.tolerance must be a number in (0, 1)');
   }
   if (!Number.isSafeInteger(rules.maxSuppliersPerLine) || rules.maxSuppliersPerLine < 1) {
     fail('rules: maxSuppliersPerLine must be an integer >= 1');

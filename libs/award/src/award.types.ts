@@ -40,6 +40,8 @@ export interface EngineLine {
   baseUnit?: string;
   /** ISO date the goods are due; a lot expiring before it cannot serve the line. Absent = not checked. */
   deliveryDate?: string;
+  /** The kitchen that posted the line; needed only by the diversity objective. */
+  kitchenId?: string;
 }
 
 /** A cooperative's sealed offer on one line, backed by one of its stock lots. */
@@ -57,6 +59,26 @@ export interface EngineOffer {
   cooperativeSuspended: boolean;
   /** Receipt history: lines the cooperative delivered that kitchens inspected, and how many passed. */
   reliability: { acceptedLines: number; receivedLines: number };
+  /**
+   * The legal ceiling (HET) of the offer's commodity in the market on the delivery date; an offer
+   * above it is invalid whatever the kitchen's own ceiling. Absent or null: no HET applies.
+   */
+  hetUnitPrice?: bigint | null;
+  /**
+   * Certificates the market requires for this commodity that the producer (the consignor of
+   * consigned or BUMN stock, else the cooperative) does not hold valid on the delivery date
+   * (see `eligibility.ts`). Absent, null or no kinds: nothing is missing.
+   */
+  certificateGap?: CertificateGap | null;
+}
+
+/** What an offer's producer lacks, in the words its explanation needs. */
+export interface CertificateGap {
+  /** Certificate kinds missing, e.g. ["HALAL", "NKV"]. */
+  missing: readonly string[];
+  producerName: string;
+  /** The delivery date (YYYY-MM-DD) the certificates had to be valid on. */
+  onDate: string;
 }
 
 /** A stock lot, with what is left to promise at the moment of evaluation. */
@@ -78,6 +100,34 @@ export interface MarketRules {
    * smaller, and only if the line ends up completely covered (the delivery that completes it).
    */
   minAwardMilli: Record<string, number>;
+  /** Optional: prefer cooperatives that have not yet supplied a kitchen this funding cycle. */
+  diversity?: DiversityRule | null;
+}
+
+/**
+ * The diversity objective (BGN's "at least 15 suppliers per kitchen"): among allocations whose
+ * coverage is not lower than the optimum's and whose score part is within `tolerance` of the
+ * optimum's (0.01 = at most 1% worse), prefer the one that gives more lines to cooperatives
+ * that have not yet supplied the line's kitchen this cycle.
+ */
+export interface DiversityRule {
+  /** Share of the optimum's score part that may be given up, in (0, 1). */
+  tolerance: number;
+  /** Per kitchen id: cooperatives whose goods it already received (or was awarded) this cycle. */
+  suppliedThisCycle: Readonly<Record<string, readonly string[]>>;
+}
+
+/** What the diversity objective did (present when it was on). */
+export interface DiversityReport {
+  applied: boolean;
+  /** Bonus added to new suppliers' totals in the accepted solve (0 when not applied). */
+  bonus: number;
+  /** (kitchen, cooperative) pairs awarded that were new this cycle: optimum vs result. */
+  newPairsAtOptimum: number;
+  newPairs: number;
+  /** Score part (objective minus coverage) of the optimum and of the result. */
+  scoreAtOptimum: number;
+  score: number;
 }
 
 export interface AwardInput {
@@ -127,6 +177,8 @@ export interface ReawardInput extends AwardInput {
 
 /** Why an offer is not considered at all. Checked in this order; the first failing reason wins. */
 export type InvalidReason =
+  | 'MISSING_CERTIFICATE'
+  | 'ABOVE_HET'
   | 'ABOVE_CEILING'
   | 'BELOW_MIN_GRADE'
   | 'NO_STOCK'
@@ -234,6 +286,8 @@ export interface AwardResult {
   objective: number;
   /** Present on optimiser results (`evaluateBatch`, `reaward`). */
   solver?: SolverReport;
+  /** Present when the market's diversity objective was on. */
+  diversity?: DiversityReport;
   /**
    * `reaward` only: offers left out before evaluation (excluded cooperatives, lines with nothing
    * left to award), sorted. They have no evaluation in this result.

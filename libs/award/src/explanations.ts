@@ -51,6 +51,21 @@ function invalidWhy(
         en: `the stock lot expires on ${lot?.expiresOn}, before the delivery date ${line?.deliveryDate}`,
         id: `lot stok kedaluwarsa pada ${lot?.expiresOn}, sebelum tanggal pengiriman ${line?.deliveryDate}`,
       };
+    case 'MISSING_CERTIFICATE': {
+      const gap = offer.certificateGap;
+      const kinds = gap?.missing.join(', ') ?? '';
+      return {
+        en: `the producer ${gap?.producerName} has no valid ${kinds} certificate for ${line?.commodityCode} on the delivery date ${gap?.onDate}`,
+        id: `produsen ${gap?.producerName} tidak memiliki sertifikat ${kinds} yang berlaku untuk ${line?.commodityCode} pada tanggal pengiriman ${gap?.onDate}`,
+      };
+    }
+    case 'ABOVE_HET': {
+      const prices = `(${formatRupiah(offer.unitPrice)} > ${formatRupiah(offer.hetUnitPrice ?? 0n)})`;
+      return {
+        en: `price above the legal ceiling price (HET) ${prices}`,
+        id: `harga di atas harga eceran tertinggi (HET) ${prices}`,
+      };
+    }
     case 'ABOVE_CEILING': {
       const prices = `(${formatRupiah(offer.unitPrice)} > ${formatRupiah(line?.maxUnitPrice ?? 0n)})`;
       return {

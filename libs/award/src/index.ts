@@ -26,3 +26,10 @@ export {
   type SubScores,
 } from './scoring.js';
 export { formatQuantity, formatRupiah, formatScore, type Explanation } from './explanations.js';
+export {
+  missingCertificates,
+  producerOf,
+  isAboveHet,
+  type HeldCertificate,
+  type CertificateRequirement,
+} from './eligibility.js';

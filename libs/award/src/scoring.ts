@@ -1,5 +1,6 @@
 import { gradeAtLeast, type QualityGrade } from '../../core/src/grade.js';
 import type { EngineLine, EngineLot, EngineOffer, GeoPoint, InvalidReason } from './award.types.js';
+import { isAboveHet } from './eligibility.js';
 
 /** Quality sub-score by grade. */
 export const QUALITY_SCORE: Readonly<Record<QualityGrade, number>> = { A: 1.0, B: 0.8, C: 0.6 };
@@ -39,6 +40,8 @@ export function invalidReasonOf(
   if (lot && lot.commodityCode !== line.commodityCode) return 'COMMODITY_MISMATCH';
   if (offer.cooperativeSuspended) return 'COOPERATIVE_SUSPENDED';
   if (expiresBeforeDelivery(line, lot)) return 'EXPIRES_BEFORE_DELIVERY';
+  if (offer.certificateGap && offer.certificateGap.missing.length > 0) return 'MISSING_CERTIFICATE';
+  if (isAboveHet(offer.unitPrice, offer.hetUnitPrice)) return 'ABOVE_HET';
   if (line.maxUnitPrice !== null && offer.unitPrice > line.maxUnitPrice) return 'ABOVE_CEILING';
   if (line.minGrade !== null && !gradeAtLeast(offer.grade, line.minGrade)) return 'BELOW_MIN_GRADE';
   if (!hasStockBehind(offer, lot)) return 'NO_STOCK';

@@ -16,6 +16,7 @@ import { RegionEntity } from '../../database/src/entities/identity.entity.js';
 import { normaliseWeights, DEFAULT_WEIGHTS, type Weights } from './weights.js';
 import type { UnitDefinition } from './unit-conversion.js';
 import { quantityToMilli } from '../../core/src/quantity.js';
+import { applyRulesChange } from './market-rules.js';
 
 export const DEFAULT_MAX_SUPPLIERS_PER_LINE = 3;
 
@@ -29,11 +30,24 @@ interface StaticCatalog {
   regionByCode: Map<string, RegionEntity>;
 }
 
+export const DEFAULT_MIN_SUPPLIERS_PER_KITCHEN = 15;
+export const DEFAULT_BUDGET_PER_PORTION = 10_000n;
+
+export interface CertificateRule {
+  commodityCode: string;
+  kind: string;
+}
+
 export interface MarketPolicy {
   regionCode: string;
   maxSuppliersPerLine: number;
   defaultWeights: Weights;
   minAwardMilli: Record<string, number>;
+  requiredCertificates: CertificateRule[];
+  minSuppliersPerKitchen: number;
+  budgetPerPortion: bigint;
+  /** Null: the diversity objective is off. */
+  diversityTolerance: number | null;
 }
 
 export interface MarketPolicyChange {
@@ -41,6 +55,11 @@ export interface MarketPolicyChange {
   maxSuppliersPerLine?: number | null;
   defaultWeights?: Weights | null;
   minAwardQuantities?: { commodityCode: string; quantity: number }[] | null;
+  requiredCertificates?: CertificateRule[] | null;
+  minSuppliersPerKitchen?: number | null;
+  budgetPerPortion?: bigint | null;
+  /** 0 turns the diversity objective off. */
+  diversityTolerance?: number | null;
 }
 
 @Injectable()
@@ -144,7 +163,7 @@ export class CatalogService {
     return this.referencePricesOn(regionCode, null);
   }
 
-  /** Same rule, on a given date (null: today and any future-dated prices excluded by validFrom <= date). */
+  /** Same rule per kind, on a given date (null: any date). */
   async referencePricesOn(regionCode: string, onDate: string | null): Promise<ReferencePriceEntity[]> {
     const chain = regionChain(regionCode);
     const rows = await this.dataSource
@@ -156,10 +175,13 @@ export class CatalogService {
       .addOrderBy('length(price.region_code)', 'DESC')
       .addOrderBy('price.valid_from', 'DESC')
       .getMany();
-    const newestPerCommodity = new Map<string, ReferencePriceEntity>();
-    for (const row of rows)
-      if (!newestPerCommodity.has(row.commodityCode)) newestPerCommodity.set(row.commodityCode, row);
-    return [...newestPerCommodity.values()];
+    // Newest per commodity and kind (HET, HAP, MARKET are different prices of one commodity).
+    const newest = new Map<string, ReferencePriceEntity>();
+    for (const row of rows) {
+      const key = `${row.commodityCode}/${row.kind}`;
+      if (!newest.has(key)) newest.set(key, row);
+    }
+    return [...newest.values()];
   }
 
   async marketPolicy(actor: Actor | null, regionCode: string): Promise<MarketPolicy> {
@@ -176,6 +198,10 @@ export class CatalogService {
         maxSuppliersPerLine: DEFAULT_MAX_SUPPLIERS_PER_LINE,
         defaultWeights: { ...DEFAULT_WEIGHTS },
         minAwardMilli: {},
+        requiredCertificates: [],
+        minSuppliersPerKitchen: DEFAULT_MIN_SUPPLIERS_PER_KITCHEN,
+        budgetPerPortion: DEFAULT_BUDGET_PER_PORTION,
+        diversityTolerance: null,
       };
     }
     return {
@@ -188,6 +214,10 @@ export class CatalogService {
         reliability: row.weightReliability,
       },
       minAwardMilli: row.minAwardMilli,
+      requiredCertificates: row.requiredCertificates,
+      minSuppliersPerKitchen: row.minSuppliersPerKitchen,
+      budgetPerPortion: row.budgetPerPortion,
+      diversityTolerance: row.diversityTolerance,
     };
   }
 
@@ -241,6 +271,7 @@ export class CatalogService {
         else next.minAwardMilli[minimum.commodityCode] = milli;
       }
     }
+    await applyRulesChange(change, next, (codes) => this.commoditiesByCodes(codes));
     await this.dataSource.transaction(async (manager) => {
       await manager.upsert(
         MarketPolicyEntity,
@@ -252,6 +283,10 @@ export class CatalogService {
           weightDistance: next.defaultWeights.distance,
           weightReliability: next.defaultWeights.reliability,
           minAwardMilli: next.minAwardMilli,
+          requiredCertificates: next.requiredCertificates,
+          minSuppliersPerKitchen: next.minSuppliersPerKitchen,
+          budgetPerPortion: next.budgetPerPortion,
+          diversityTolerance: next.diversityTolerance,
           updatedAt: new Date(),
         },
         ['regionCode'],
@@ -262,8 +297,8 @@ export class CatalogService {
         entityType: 'MarketPolicy',
         entityId: '00000000-0000-0000-0000-000000000000',
         regionCode: marketCode,
-        before: { ...current },
-        after: { ...next },
+        before: { ...current, budgetPerPortion: current.budgetPerPortion.toString() },
+        after: { ...next, budgetPerPortion: next.budgetPerPortion.toString() },
       });
     });
     return next;
@@ -271,7 +306,7 @@ export class CatalogService {
 }
 
 /** 35.72.01.1001 -> [35.72.01.1001, 35.72.01, 35.72, 35] */
-function regionChain(code: string): string[] {
+export function regionChain(code: string): string[] {
   const parts = code.split('.');
   return parts.map((_, index) => parts.slice(0, parts.length - index).join('.'));
 }

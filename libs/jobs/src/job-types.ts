@@ -57,5 +57,19 @@ export const jobIds = {
   allotShipment: (shipmentId: string, closesAt: Date) => `allot-shipment.${shipmentId}.${closesAt.getTime()}`,
 };
 
+/**
+ * The compliance queue runs scheduled checks that no state change causes (so no outbox row):
+ * today the certificate expiry check. Its scheduler id is fixed, so every worker that boots
+ * upserts the same schedule instead of adding another.
+ */
+export const COMPLIANCE_QUEUE = 'compliance';
+export const JOB_CHECK_CERTIFICATES = 'check-certificates';
+export const CERTIFICATE_CHECK_SCHEDULER_ID = 'check-certificates';
+export const CERTIFICATE_CHECK_EVERY_MS = 6 * 3600_000;
+
+export interface CheckCertificatesPayload {
+  v: 1;
+}
+
 export const JOB_ATTEMPTS = 8;
 export const JOB_BACKOFF = { type: 'exponential' as const, delay: 500 };

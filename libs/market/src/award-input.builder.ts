@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import type { AwardInput } from '../../award/src/index.js';
+import { OfferRulesService } from './offer-rules.service.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
 import type { Milli } from '../../core/src/quantity.js';
 import { returnedRows } from '../../database/src/audit.js';
@@ -45,7 +46,10 @@ export interface BuiltAwardInput {
  */
 @Injectable()
 export class AwardInputBuilder {
-  constructor(private readonly catalog: CatalogService) {}
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly offerRules: OfferRulesService,
+  ) {}
 
   async build(tx: EntityManager, source: AwardSource): Promise<BuiltAwardInput> {
     const lotIds = [...new Set(source.offers.map((o) => o.stockLotId))].sort();
@@ -137,6 +141,8 @@ export class AwardInputBuilder {
       })),
       rules: { maxSuppliersPerLine: policy.maxSuppliersPerLine, minAwardMilli: policy.minAwardMilli },
     };
+    // MBG rules: HET and certificates on the delivery date, and the diversity objective.
+    await this.offerRules.enrich(tx, source.marketCode, input);
     const kept = new Set(input.offers.map((o) => o.id));
     return { input, offers: offers.filter((o) => kept.has(o.id)), lots };
   }

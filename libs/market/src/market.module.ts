@@ -8,6 +8,8 @@ import { MarketEvaluationService } from './market-evaluation.service.js';
 import { DemandService } from './demand.service.js';
 import { OfferService } from './offer.service.js';
 import { StockLotService } from './stock-lot.service.js';
+import { DemandTemplatesService } from './demand-templates.service.js';
+import { OfferRulesService } from './offer-rules.service.js';
 import { ShortfallService } from './shortfall.service.js';
 import { SupervisionService } from './supervision.service.js';
 
@@ -22,11 +24,14 @@ import { SupervisionService } from './supervision.service.js';
     EvaluationReadService,
     ShortfallService,
     SupervisionService,
+    OfferRulesService,
+    DemandTemplatesService,
   ],
   exports: [
     StockLotService,
     DemandService,
     OfferService,
+    DemandTemplatesService,
     MarketEvaluationService,
     EvaluationReadService,
     ShortfallService,

@@ -14,6 +14,7 @@ import {
   REFERENCE_PRICE_FACTOR,
   unitPriceLimit,
 } from '../../core/src/rupiah.js';
+import { OfferRulesService } from './offer-rules.service.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
 import { quantityInBaseMilli, type UnitDefinition } from '../../catalog/src/unit-conversion.js';
 import { appendAudit } from '../../database/src/audit.js';
@@ -38,6 +39,7 @@ export class OfferService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
+    private readonly offerRules: OfferRulesService,
   ) {}
 
   async openDemandLines(
@@ -281,6 +283,12 @@ export class OfferService {
           status: 'SUBMITTED' as OfferStatus,
         };
       });
+      // MBG rules: the legal ceiling (HET) and the producer's certificates on the delivery date.
+      await this.offerRules.assertOffersEligible(
+        tx,
+        rows.map((row, i) => ({ ...row, index: parsed[i]!.index, stockLot: lots.get(row.stockLotId)! })),
+        inputs.length > 1,
+      );
       // The offers and their audit entries in one statement: a batch of 20 costs one round trip.
       let inserted: { id: string; created_at: Date; demand_line_id: string; stock_lot_id: string }[];
       try {

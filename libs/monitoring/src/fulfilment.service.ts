@@ -6,6 +6,7 @@ import { decimalTextToMilli } from '../../core/src/quantity.js';
 import { lineAmount } from '../../core/src/rupiah.js';
 import { requireLocalDate } from '../../core/src/time.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
+import { referenceUnitPrices } from '../../catalog/src/reference-prices.service.js';
 import { requireCoordinatorOf, type Actor } from '../../identity/src/actor.js';
 
 export interface CommodityFigures {
@@ -115,9 +116,7 @@ export class FulfilmentService {
     )) as { received: string; on_time: string }[];
     const receivedOrders = Number(timeliness?.received ?? 0);
     const onTimeOrders = Number(timeliness?.on_time ?? 0);
-    const references = new Map(
-      (await this.catalog.referencePricesOn(regionCode, to)).map((p) => [p.commodityCode, p.unitPrice]),
-    );
+    const references = referenceUnitPrices(await this.catalog.referencePricesOn(regionCode, to));
 
     const commodities = new Map<string, CommodityFigures>();
     const commodity = (code: string): CommodityFigures => {

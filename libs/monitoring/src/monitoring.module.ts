@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../../catalog/src/catalog.module.js';
+import { ComplianceService } from './compliance.service.js';
 import { FulfilmentService } from './fulfilment.service.js';
 import { OversightService } from './oversight.service.js';
 
 @Module({
   imports: [CatalogModule],
-  providers: [FulfilmentService, OversightService],
-  exports: [FulfilmentService, OversightService],
+  providers: [FulfilmentService, OversightService, ComplianceService],
+  exports: [FulfilmentService, OversightService, ComplianceService],
 })
 export class MonitoringModule {}

@@ -25,10 +25,10 @@ import {
 import { restrictListToActor } from '../../identity/src/list-scope.js';
 import { invoiceLifecycle, invoiceStatusFor, payableLifecycle } from './invoice-lifecycle.js';
 import { lockRow } from '../../database/src/lock-row.js';
+import { fundingCycleEnd } from './funding-cycle.js';
 
 const MAX_REFERENCE_LENGTH = 120;
-/** Kitchens are funded in advance for 10 days of ingredients (BGN's 10-day proposal). */
-export const FUNDING_CYCLE_DAYS = 10;
+export { FUNDING_CYCLE_DAYS } from './funding-cycle.js';
 
 export interface ConsignorStatement {
   consignorId: string;
@@ -432,9 +432,7 @@ export class SettlementService {
   async kitchenSpending(actor: Actor | null, cycleStart: string): Promise<KitchenSpending> {
     const kitchenManager = requireRole(actor, 'KITCHEN_MANAGER');
     const kitchenId = requireOrganization(kitchenManager);
-    const end = new Date(`${cycleStart}T00:00:00Z`);
-    end.setUTCDate(end.getUTCDate() + FUNDING_CYCLE_DAYS - 1);
-    const cycleEnd = end.toISOString().slice(0, 10);
+    const cycleEnd = fundingCycleEnd(cycleStart);
     const [invoiced] = (await this.dataSource.query(
       `SELECT coalesce(sum(i.total), 0)::text AS invoiced, coalesce(sum(i.paid), 0)::text AS paid
          FROM invoice i JOIN purchase_order o ON o.id = i.order_id

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsOptional, MaxLength, ValidateNested } from 'class-validator';
 import { DateTimeScalar, LocalDateScalar, RupiahScalar } from './scalars.js';
 import { OrganizationKind, QualityGrade, Role, StockSource } from './enums.js';
+import { CertificateRuleInput } from './rules.types.js';
 
 // Shape limits are checked here (class-validator, before any service runs); the business
 // rules (quantities, dates, prices, who may do what) live in the services.
@@ -98,6 +99,17 @@ export class MarketPolicyInput {
   @IsOptional()
   @ArrayMaxSize(200)
   minAwardQuantities?: CommodityMinimumInput[] | null;
+  // MBG rules (issue 9)
+  @Field(() => [CertificateRuleInput], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(200)
+  @ValidateNested({ each: true })
+  @Type(() => CertificateRuleInput)
+  requiredCertificates?: CertificateRuleInput[] | null;
+  @Field(() => Int, { nullable: true }) minSuppliersPerKitchen?: number | null;
+  @Field(() => RupiahScalar, { nullable: true }) budgetPerPortion?: bigint | null;
+  @Field(() => Float, { nullable: true, description: '0 turns the diversity objective off; at most 0.2' })
+  diversityTolerance?: number | null;
 }
 
 @InputType('OrganizationInput')

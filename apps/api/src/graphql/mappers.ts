@@ -46,6 +46,7 @@ import type {
   StockLotType,
   UserType,
 } from './types.js';
+import { CertificateKind, ReferencePriceKind } from './rules.types.js';
 
 // Entity -> GraphQL shape. Quantities leave as numbers of base units (thousandths exact).
 
@@ -75,6 +76,7 @@ export const toReferencePrice = (price: ReferencePriceEntity): ReferencePriceTyp
   regionCode: price.regionCode,
   validFrom: price.validFrom,
   source: price.source,
+  kind: price.kind as ReferencePriceKind,
   commodityCode: price.commodityCode,
 });
 
@@ -231,6 +233,13 @@ export const toMarketPolicy = (policy: MarketPolicy): MarketPolicyType => ({
   minAwardQuantities: Object.entries(policy.minAwardMilli)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([commodityCode, milli]) => ({ commodityCode, quantity: milliToNumber(milli) })),
+  requiredCertificates: policy.requiredCertificates.map((rule) => ({
+    commodityCode: rule.commodityCode,
+    kind: rule.kind as CertificateKind,
+  })),
+  minSuppliersPerKitchen: policy.minSuppliersPerKitchen,
+  budgetPerPortion: policy.budgetPerPortion,
+  diversityTolerance: policy.diversityTolerance,
 });
 
 export const toInvoice = (invoice: InvoiceEntity): InvoiceType => ({

@@ -9,6 +9,7 @@ import {
   Role,
   StockSource,
 } from './enums.js';
+import { CertificateRuleType, ReferencePriceKind } from './rules.types.js';
 
 // GraphQL shapes of the public contract. They are not the TypeORM entities: properties
 // without @Field carry the ids that field resolvers load through per-request DataLoaders.
@@ -63,6 +64,7 @@ export class ReferencePriceType {
   @Field() regionCode: string;
   @Field(() => LocalDateScalar) validFrom: string;
   @Field() source: string;
+  @Field(() => ReferencePriceKind) kind: ReferencePriceKind;
   commodityCode: string;
 }
 
@@ -263,4 +265,20 @@ export class MarketPolicyType {
   @Field(() => Int) maxSuppliersPerLine: number;
   @Field(() => ScoringWeightsType) defaultWeights: ScoringWeightsType;
   @Field(() => [CommodityMinimumType]) minAwardQuantities: CommodityMinimumType[];
+  // MBG rules (issue 9)
+  @Field(() => [CertificateRuleType], {
+    description:
+      'An offer of this commodity needs this certificate, valid on the delivery date, held by the producer',
+  })
+  requiredCertificates: CertificateRuleType[];
+  @Field(() => Int, { description: "Per funding cycle (10 days); BGN's rule; default 15" })
+  minSuppliersPerKitchen: number;
+  @Field(() => RupiahScalar, { description: 'Ingredient budget per portion; default 10000' })
+  budgetPerPortion: bigint;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      'Diversity objective: share of the optimal score the award may give up (coverage never lower) to prefer cooperatives new to a kitchen this cycle; null = off',
+  })
+  diversityTolerance: number | null;
 }

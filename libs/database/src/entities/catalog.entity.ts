@@ -50,7 +50,7 @@ export class CommodityUnitEntity {
 }
 
 @Entity('reference_price')
-@Index(['commodityCode', 'regionCode', 'validFrom'], { unique: true })
+@Index(['commodityCode', 'regionCode', 'kind', 'validFrom'], { unique: true })
 export class ReferencePriceEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
@@ -77,7 +77,14 @@ export class ReferencePriceEntity {
 
   @Column({ type: 'varchar', length: 300 })
   source: string;
+
+  /** HET: legal ceiling (an offer above it is invalid); HAP: government reference; MARKET: observed. */
+  @Column({ type: 'varchar', length: 10, default: 'MARKET' })
+  kind: ReferencePriceKind;
 }
+
+export const REFERENCE_PRICE_KINDS = ['HET', 'HAP', 'MARKET'] as const;
+export type ReferencePriceKind = (typeof REFERENCE_PRICE_KINDS)[number];
 
 /** Per-regency market rules (split awards, default weights); absent row = defaults. */
 @Entity('market_policy')
@@ -103,6 +110,25 @@ export class MarketPolicyEntity {
   /** commodity code -> minimum award in thousandths of the base unit. */
   @Column({ type: 'jsonb', default: () => `'{}'` })
   minAwardMilli: Record<string, number>;
+
+  /** [{ commodityCode, kind }]: certificates an offer of the commodity needs (its producer's). */
+  @Column({ type: 'jsonb', default: () => `'[]'` })
+  requiredCertificates: { commodityCode: string; kind: string }[];
+
+  /** BGN's rule: distinct suppliers per kitchen per 10-day funding cycle. */
+  @Column({ type: 'int', default: 15 })
+  minSuppliersPerKitchen: number;
+
+  /** Ingredient budget per portion, whole rupiah. */
+  @Column({ type: 'bigint', default: 10000, transformer: RUPIAH_COLUMN.transformer })
+  budgetPerPortion: bigint;
+
+  /**
+   * Diversity objective: among allocations within this share of the optimum's score (coverage
+   * never lower), prefer cooperatives that have not supplied the kitchen this cycle. Null = off.
+   */
+  @Column({ type: 'double precision', nullable: true })
+  diversityTolerance: number | null;
 
   @Column({ type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;

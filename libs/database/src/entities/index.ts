@@ -15,6 +15,7 @@ import {
 } from './market.entity.js';
 import { OrderLineEntity, OrderNumberCounterEntity, PurchaseOrderEntity } from './orders.entity.js';
 import { AuditEntryEntity, IdempotencyRecordEntity, OutboxMessageEntity } from './platform.entity.js';
+import { CertificateEntity, DemandTemplateEntity, PortionRecordEntity } from './rules.entity.js';
 import {
   AlertEntity,
   ConsignmentPayableEntity,
@@ -35,6 +36,7 @@ export * from './identity.entity.js';
 export * from './market.entity.js';
 export * from './orders.entity.js';
 export * from './platform.entity.js';
+export * from './rules.entity.js';
 export * from './settlement.entity.js';
 export * from './trade.entity.js';
 
@@ -68,4 +70,7 @@ export const ALL_ENTITIES = [
   TradePledgeEntity,
   TradeAllotmentEntity,
   TradeLevyEntryEntity,
+  CertificateEntity,
+  PortionRecordEntity,
+  DemandTemplateEntity,
 ];

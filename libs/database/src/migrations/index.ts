@@ -5,6 +5,7 @@ import type { MigrationInterface } from 'typeorm';
 import { Initial1795862761105 } from './1795862761105-initial.migration.js';
 import { Settlement1795863586614 } from './1795863586614-settlement.migration.js';
 import { UserAccess1796163242650 } from './1796163242650-user-access.migration.js';
+import { MbgRules1796162433417 } from './1796162433417-mbg-rules.migration.js';
 
 /** Every migration, oldest first; listed explicitly so ES modules need no glob loading. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -14,4 +15,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   OutboxLeaseAndRetention1796162519057,
   UserAccess1796163242650,
   TradeCenter1796162584689,
+  MbgRules1796162433417,
 ];

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataSource, EntityManager } from 'typeorm';
 import { hashPassword } from '../../../identity/src/password.js';
+import { seedDemoCertificates, seedMbgRules } from './seed-mbg-rules.js';
 
 export const DEFAULT_TIME_ZONE = 'Asia/Jakarta';
 const SEED_FILE = join('libs', 'database', 'src', 'seed', 'kota-blitar.json');
@@ -46,6 +47,7 @@ interface SeedOrganization {
 }
 
 interface SeedReferencePrice {
+  kind?: 'HET' | 'HAP' | 'MARKET';
   regionCode: string;
   unitPrice: number;
   validFrom: string;
@@ -96,6 +98,10 @@ export interface SeedSummary {
   tradeContracts: SeedTableCount;
   /** Seeded logins (empty without demo data); their password is the demo password. */
   demoLogins: DemoLogin[];
+  /** Market policies inserted (MBG certificate rules); 0 when the city already has one. */
+  marketPolicies: number;
+  /** Demo certificates inserted. */
+  certificates: number;
 }
 
 /** The project root: the nearest directory above this module that holds package.json (src under jest, dist when built). */
@@ -136,12 +142,18 @@ export async function seedKotaBlitar(
       users: zero(),
       tradeContracts: zero(),
       demoLogins: [],
+      marketPolicies: await seedMbgRules(manager),
+      certificates: 0,
     };
     if (options.demoPassword !== null) {
       summary.organizations = await upsert(manager, organizationRows(seed.organizations), ORGANIZATION);
       summary.users = await insertUsers(manager, seed, options.demoPassword);
       summary.tradeContracts = await insertExampleTradeContract(manager);
       summary.demoLogins = demoLogins(seed);
+      summary.certificates = await seedDemoCertificates(
+        manager,
+        seed.organizations.map((o) => o.key),
+      );
     }
     return summary;
   });
@@ -261,9 +273,9 @@ function unitRows(commodities: SeedCommodity[]): Row[] {
 
 const REFERENCE_PRICE: TableSpec = {
   table: 'reference_price',
-  columns: ['commodity_code', 'region_code', 'valid_from', 'unit_price', 'source'],
-  types: ['varchar', 'varchar', 'date', 'bigint', 'varchar'],
-  key: ['commodity_code', 'region_code', 'valid_from'],
+  columns: ['commodity_code', 'region_code', 'kind', 'valid_from', 'unit_price', 'source'],
+  types: ['varchar', 'varchar', 'varchar', 'date', 'bigint', 'varchar'],
+  key: ['commodity_code', 'region_code', 'kind', 'valid_from'],
 };
 
 function referencePriceRows(commodities: SeedCommodity[]): Row[] {
@@ -273,9 +285,17 @@ function referencePriceRows(commodities: SeedCommodity[]): Row[] {
       if (!Number.isSafeInteger(price.unitPrice) || price.unitPrice < 0) {
         throw new Error(`Seed: reference price of ${c.code} must be whole rupiah, got ${price.unitPrice}`);
       }
-      return [c.code, price.regionCode, price.validFrom, String(price.unitPrice), price.source];
+      const kind = price.kind ?? referencePriceKindOf(price.source);
+      return [c.code, price.regionCode, kind, price.validFrom, String(price.unitPrice), price.source];
     });
   });
+}
+
+/** A seeded price without a kind says in its source what it is: "(HET)" or "(HAP)", else observed. */
+function referencePriceKindOf(source: string): 'HET' | 'HAP' | 'MARKET' {
+  if (source.includes('(HET)')) return 'HET';
+  if (source.includes('(HAP)')) return 'HAP';
+  return 'MARKET';
 }
 
 // ---------------------------------------------------------------------------------------------
