@@ -30,6 +30,8 @@ import {
   CommodityMinimumResolver,
 } from './resolvers/catalog.resolver.js';
 import { HealthController } from './health.controller.js';
+import { PhotoController } from './photo.controller.js';
+import { FilesModule } from '../../../libs/files/src/files.module.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import {
   AwardFieldsResolver,
@@ -79,6 +81,7 @@ export class ApiModule {
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, config.databasePoolSize),
         ...domainModules,
+        FilesModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,
@@ -125,7 +128,7 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, PhotoController],
       providers: [
         IdentityResolver,
         CatalogResolver,

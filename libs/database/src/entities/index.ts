@@ -4,6 +4,7 @@ import {
   MarketPolicyEntity,
   ReferencePriceEntity,
 } from './catalog.entity.js';
+import { PhotoEntity } from './files.entity.js';
 import { OrganizationEntity, RegionEntity, UserEntity } from './identity.entity.js';
 import {
   DemandLineEntity,
@@ -24,6 +25,7 @@ import {
 } from './settlement.entity.js';
 
 export * from './catalog.entity.js';
+export * from './files.entity.js';
 export * from './identity.entity.js';
 export * from './market.entity.js';
 export * from './orders.entity.js';
@@ -55,4 +57,5 @@ export const ALL_ENTITIES = [
   ConsignmentPayableEntity,
   ShortfallEntity,
   AlertEntity,
+  PhotoEntity,
 ];

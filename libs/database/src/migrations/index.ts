@@ -1,3 +1,4 @@
+import { InspectionPhotos1796162813547 } from './1796162813547-inspection-photos.migration.js';
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795862761105 } from './1795862761105-initial.migration.js';
 import { Settlement1795863586614 } from './1795863586614-settlement.migration.js';
@@ -6,4 +7,5 @@ import { Settlement1795863586614 } from './1795863586614-settlement.migration.js
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Initial1795862761105,
   Settlement1795863586614,
+  InspectionPhotos1796162813547,
 ];
