@@ -12,6 +12,39 @@ const nodeGlobals = Object.fromEntries(
   ]),
 );
 
+/** What a browser page or service worker can use; kept short and explicit. */
+const browserGlobals = Object.fromEntries(
+  [
+    'window',
+    'document',
+    'navigator',
+    'location',
+    'history',
+    'localStorage',
+    'indexedDB',
+    'fetch',
+    'crypto',
+    'URL',
+    'URLSearchParams',
+    'Event',
+    'Response',
+    'Request',
+    'Blob',
+    'File',
+    'console',
+    'setTimeout',
+    'clearTimeout',
+    'self',
+    'caches',
+    'IDBDatabase',
+    'IDBObjectStore',
+    'IDBRequest',
+    'IDBTransactionMode',
+    'AbortSignal',
+    'HTMLElement',
+  ].map((name) => [name, 'readonly']),
+);
+
 export default defineConfig(
   { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'bench/results/'] },
   js.configs.recommended,
@@ -43,6 +76,11 @@ export default defineConfig(
       'preserve-caught-error': 'warn',
       'prefer-const': ['error', { destructuring: 'all' }],
     },
+  },
+  {
+    // The browser client: browser globals (window, document, indexedDB, ...), not Node's.
+    files: ['apps/web/src/**/*.{ts,tsx}', 'apps/web/public/**/*.js'],
+    languageOptions: { globals: browserGlobals },
   },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],

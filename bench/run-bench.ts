@@ -3,6 +3,8 @@
  *   --only engine   only the award engine (sizes, quality against the optimum)
  *   --only api      only the running system: submitOffer / submitOffers over HTTP, the Postgres
  *                   ceiling, and Kota Blitar's day from close to every order CONFIRMED
+ *   --only client   the browser client: first-load JS (gzip), the kitchen home's time to data
+ *                   on a throttled phone (1.6 Mbps, 150 ms RTT, 4x CPU), its GraphQL requests
  *   --quick         smaller national day (64 markets, 3,750 kitchens) and fewer repetitions
  *   --seed N        seed of the synthetic markets (default 2026)
  * Prints a table and writes bench/results/latest.json.
@@ -15,8 +17,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { formatEngineBench, runEngineBench, type EngineBenchResult } from './engine-bench.js';
+import { formatClientBench, runClientBench, type ClientBenchResult } from './client-bench.js';
 
-const PARTS = ['engine', 'api'] as const;
+const PARTS = ['engine', 'api', 'client'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
@@ -50,7 +53,12 @@ function repoRoot(): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const results: { engine?: EngineBenchResult; api?: ApiBenchResult; machine?: Record<string, unknown> } = {
+  const results: {
+    engine?: EngineBenchResult;
+    api?: ApiBenchResult;
+    client?: ClientBenchResult;
+    machine?: Record<string, unknown>;
+  } = {
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model,
@@ -90,6 +98,25 @@ async function main(): Promise<void> {
     }
     console.log('\nThrough the API (50 concurrent clients)\n');
     console.log(formatApiBench(results.api));
+  }
+  if (args.only.includes('client')) {
+    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
+    const found = (await services.ensureServices({
+      purpose: 'test',
+      log: (line: string) => console.error(line),
+    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
+    try {
+      results.client = await runClientBench({
+        databaseUrl: found.databaseUrl,
+        redisUrl: found.redisUrl,
+        runs: args.quick ? 1 : 3,
+        log: (line) => console.error(line),
+      });
+    } finally {
+      await found.stop();
+    }
+    console.log('\nThe browser client (kitchen home on a throttled phone)\n');
+    console.log(formatClientBench(results.client));
   }
   const file = join(repoRoot(), 'bench/results/latest.json');
   mkdirSync(dirname(file), { recursive: true });

@@ -17,7 +17,14 @@ export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 export function buildWebClient(): void {
   execFileSync(
     process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/web/vite.config.ts', '--logLevel', 'error'],
+    [
+      join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'apps/web/vite.config.ts',
+      '--logLevel',
+      'error',
+    ],
     // jest runs with NODE_ENV=test, which would make Vite bundle React's development build.
     { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
   );
@@ -28,7 +35,11 @@ export async function launchBrowser(): Promise<Browser> {
     throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (.ci/run does this)`);
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
 }
 
 /** A phone: 360×640, touch, Indonesian. */
@@ -56,20 +67,23 @@ export interface AxeFinding {
 
 /** axe-core in the page: the serious and critical violations (WCAG 2 A/AA rules). */
 export async function seriousViolations(page: Page, label: string): Promise<AxeFinding[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: unknown) => Promise<any> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v: any) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n: any) => String(n.target)),
-    }));
-  });
+  // Strings, not functions: this file is compiled without the DOM library.
+  if (!(await page.evaluate<boolean>(`'axe' in window`))) await page.addScriptTag({ content: axeSource });
+  const violations = await page.evaluate<Omit<AxeFinding, 'page'>[]>(`
+    axe
+      .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+      .then((result) =>
+        result.violations.map((v) => ({
+          id: v.id,
+          impact: v.impact,
+          help: v.help,
+          targets: v.nodes.map((n) => String(n.target)),
+        })),
+      )
+  `);
   return violations
-    .filter((v: AxeFinding) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v: AxeFinding) => ({ ...v, page: label }));
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ ...v, page: label }));
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

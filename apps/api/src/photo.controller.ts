@@ -15,7 +15,9 @@ const STATUS: Record<string, number> = {
 /** Sends a domain error as JSON in both languages (this is REST, outside the GraphQL formatter). */
 export function sendError(res: Response, error: unknown): void {
   if (error instanceof DomainError) {
-    res.status(STATUS[error.code] ?? 400).json({ code: error.code, message: error.messages.en, messages: error.messages });
+    res
+      .status(STATUS[error.code] ?? 400)
+      .json({ code: error.code, message: error.messages.en, messages: error.messages });
     return;
   }
   throw error;
@@ -55,7 +57,11 @@ export class PhotoController {
       const photo = await this.photos.read(this.actor(req), id);
       res
         .status(200)
-        .set({ 'content-type': photo.contentType, 'cache-control': 'private, max-age=86400', 'x-content-type-options': 'nosniff' })
+        .set({
+          'content-type': photo.contentType,
+          'cache-control': 'private, max-age=86400',
+          'x-content-type-options': 'nosniff',
+        })
         .send(photo.bytes);
     } catch (error) {
       sendError(res, error);

@@ -52,7 +52,8 @@ export function mountWebClient(app: INestApplication, directory: string | null):
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || !req.accepts('html')) return next();
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || API_PATHS.test(req.path) || !req.accepts('html'))
+      return next();
     if (/\.[a-z0-9]+$/i.test(req.path)) return next();
     res.setHeader('cache-control', 'no-cache');
     res.sendFile(index);

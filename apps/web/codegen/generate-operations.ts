@@ -12,7 +12,6 @@ import {
   isScalarType,
   parse,
   print,
-  TypeInfo,
   validate,
   type GraphQLInputType,
   type GraphQLOutputType,
@@ -42,7 +41,11 @@ function scalar(type: GraphQLScalarType | GraphQLEnumType): string {
   return SCALARS[type.name] ?? 'unknown';
 }
 
-function outputType(type: GraphQLOutputType, selection: SelectionSetNode | undefined, indent: string): string {
+function outputType(
+  type: GraphQLOutputType,
+  selection: SelectionSetNode | undefined,
+  indent: string,
+): string {
   if (isNonNullType(type)) return outputType(type.ofType, selection, indent).replace(/ \| null$/, '');
   if (isListType(type)) return `Array<${outputType(type.ofType, selection, indent)}> | null`;
   if (isScalarType(type) || isEnumType(type)) return `${scalar(type)} | null`;
@@ -83,8 +86,6 @@ export function generateOperationTypes(schema: GraphQLSchema, operations: string
   if (errors.length > 0) throw new Error(`operations.graphql: ${errors.map((e) => e.message).join('; ')}`);
   const usedEnums = new Set<GraphQLEnumType>();
   const usedInputs = new Set<string>();
-  const typeInfo = new TypeInfo(schema);
-  void typeInfo;
   const collect = (type: GraphQLInputType | GraphQLOutputType): void => {
     const named = getNamedType(type);
     if (isEnumType(named)) usedEnums.add(named);
@@ -144,7 +145,12 @@ export function generateOperationTypes(schema: GraphQLSchema, operations: string
     );
   }
   for (const type of [...usedEnums].sort((a, b) => a.name.localeCompare(b.name))) {
-    out.push(`export type ${type.name} = ${type.getValues().map((value) => `'${value.name}'`).join(' | ')};`);
+    out.push(
+      `export type ${type.name} = ${type
+        .getValues()
+        .map((value) => `'${value.name}'`)
+        .join(' | ')};`,
+    );
   }
   out.push('');
   for (const inputName of [...usedInputs].sort()) {
@@ -160,10 +166,7 @@ export function generateOperationTypes(schema: GraphQLSchema, operations: string
   return [...out, ...operationBlocks].join('\n');
 }
 
-function typeFromAst(
-  schema: GraphQLSchema,
-  node: import('graphql').TypeNode,
-): GraphQLInputType {
+function typeFromAst(schema: GraphQLSchema, node: import('graphql').TypeNode): GraphQLInputType {
   if (node.kind === 'NonNullType') return new GraphQLNonNull(typeFromAst(schema, node.type));
   if (node.kind === 'ListType') return new GraphQLList(typeFromAst(schema, node.type));
   return schema.getType(node.name.value) as GraphQLInputType;

@@ -6,7 +6,12 @@ const SHELL = ['/', '/manifest.webmanifest', '/icon.svg'];
 const API = /^\/(graphql|uploads|health|metrics|exports|ocds)(\/|$)/;
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(SHELL))
+      .then(() => self.skipWaiting()),
+  );
 });
 
 self.addEventListener('activate', (event) => {

@@ -1,6 +1,12 @@
 import { useEffect } from 'react';
 import type { MessageKey } from './i18n.js';
-import { ConsignorsPage, CooperativeOrderPage, OffersPage, OpenLinesPage, StockPage } from './pages/cooperative.js';
+import {
+  ConsignorsPage,
+  CooperativeOrderPage,
+  OffersPage,
+  OpenLinesPage,
+  StockPage,
+} from './pages/cooperative.js';
 import { ComingSoonPage, CoordinatorPage } from './pages/coordinator.js';
 import {
   DemandFormPage,
@@ -109,7 +115,12 @@ export function App() {
           </span>
         </div>
         <div className="top-actions">
-          <button type="button" className="ghost" lang={locale === 'id' ? 'en' : 'id'} onClick={() => setLocale(locale === 'id' ? 'en' : 'id')}>
+          <button
+            type="button"
+            className="ghost"
+            lang={locale === 'id' ? 'en' : 'id'}
+            onClick={() => setLocale(locale === 'id' ? 'en' : 'id')}
+          >
             {t('switchLanguage')}
           </button>
           <button type="button" className="ghost" onClick={signOut}>
@@ -134,7 +145,15 @@ export function App() {
           {notice}
         </p>
       ) : null}
-      {NAVIGATION[user.role] ? (allowed ? route(path, t) : <NotAllowed />) : <Page title={t('wrongRole')}>{null}</Page>}
+      {NAVIGATION[user.role] ? (
+        allowed ? (
+          route(path, t)
+        ) : (
+          <NotAllowed />
+        )
+      ) : (
+        <Page title={t('wrongRole')}>{null}</Page>
+      )}
     </>
   );
 }

@@ -328,6 +328,12 @@ const en: Record<MessageKey, string> = {
 export const catalogues: Record<Locale, Record<MessageKey, string>> = { id, en };
 
 /** A message with `{name}` placeholders filled in. */
-export function translate(locale: Locale, key: MessageKey, values: Record<string, string | number> = {}): string {
-  return catalogues[locale][key].replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
+export function translate(
+  locale: Locale,
+  key: MessageKey,
+  values: Record<string, string | number> = {},
+): string {
+  return catalogues[locale][key].replace(/\{(\w+)\}/g, (_, name: string) =>
+    String(values[name] ?? `{${name}}`),
+  );
 }

@@ -155,7 +155,11 @@ export function useQuery<R, V>(document: TypedDocument<R, V>, variables: V, skip
       })
       .catch((failure: Error) => {
         if (!live) return;
-        setError(failure.message === 'offline' || failure.name === 'NetworkError' ? translate(locale, 'networkError') : failure.message);
+        setError(
+          failure.message === 'offline' || failure.name === 'NetworkError'
+            ? translate(locale, 'networkError')
+            : failure.message,
+        );
       })
       .finally(() => live && setLoading(false));
     return () => {

@@ -20,7 +20,15 @@ export function Link({ to, children, className }: { to: string; children: ReactN
   );
 }
 
-export function Page({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
+export function Page({
+  title,
+  children,
+  actions,
+}: {
+  title: string;
+  children: ReactNode;
+  actions?: ReactNode;
+}) {
   return (
     <main id="main" className="page">
       <div className="page-head">
@@ -45,7 +53,8 @@ export function Field({
   children: (props: { id: string; 'aria-describedby'?: string; 'aria-invalid'?: boolean }) => ReactNode;
 }) {
   const id = useId();
-  const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
+  const describedBy =
+    [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
@@ -80,7 +89,11 @@ export function Notice({ children }: { children: ReactNode }) {
   ) : null;
 }
 
-export function Loading({ state }: { state: { loading: boolean; error: string | null; reload: () => void } }) {
+export function Loading({
+  state,
+}: {
+  state: { loading: boolean; error: string | null; reload: () => void };
+}) {
   const { t } = useSession();
   if (state.error) {
     return (
@@ -99,9 +112,19 @@ export function Loading({ state }: { state: { loading: boolean; error: string | 
   ) : null;
 }
 
-export function StatusBadge({ kind, value }: { kind: 'DemandStatus' | 'OrderStatus' | 'OfferStatus' | 'InvoiceStatus'; value: string }) {
+export function StatusBadge({
+  kind,
+  value,
+}: {
+  kind: 'DemandStatus' | 'OrderStatus' | 'OfferStatus' | 'InvoiceStatus';
+  value: string;
+}) {
   const { t } = useSession();
-  return <span className={`badge badge-${value.toLowerCase()}`}>{t(`${kind}_${value}` as Parameters<typeof t>[0])}</span>;
+  return (
+    <span className={`badge badge-${value.toLowerCase()}`}>
+      {t(`${kind}_${value}` as Parameters<typeof t>[0])}
+    </span>
+  );
 }
 
 /** "Load more" with the API's cursor. */
@@ -120,6 +143,9 @@ export function fieldError(error: { message: string; field?: string } | null, na
 }
 
 /** The form-level error when the API named no field this form shows. */
-export function formError(error: { message: string; field?: string } | null, fields: string[]): string | null {
+export function formError(
+  error: { message: string; field?: string } | null,
+  fields: string[],
+): string | null {
   return error && !(error.field && fields.includes(error.field)) ? error.message : null;
 }

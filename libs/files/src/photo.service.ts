@@ -14,11 +14,13 @@ const SIGNATURES: { type: string; matches: (bytes: Buffer) => boolean }[] = [
   { type: 'image/jpeg', matches: (b) => b.length > 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff },
   {
     type: 'image/png',
-    matches: (b) => b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
+    matches: (b) =>
+      b.length > 8 && b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])),
   },
   {
     type: 'image/webp',
-    matches: (b) => b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
+    matches: (b) =>
+      b.length > 12 && b.toString('latin1', 0, 4) === 'RIFF' && b.toString('latin1', 8, 12) === 'WEBP',
   },
 ];
 
@@ -43,7 +45,9 @@ export class PhotoService {
       throw DomainError.badInput('The photo is empty', 'Foto kosong', { field: 'photoUrl' });
     }
     if (bytes.length > MAX_PHOTO_BYTES) {
-      throw DomainError.badInput('The photo is larger than 5 MB', 'Foto lebih besar dari 5 MB', { field: 'photoUrl' });
+      throw DomainError.badInput('The photo is larger than 5 MB', 'Foto lebih besar dari 5 MB', {
+        field: 'photoUrl',
+      });
     }
     const kind = SIGNATURES.find((signature) => signature.matches(bytes));
     if (!kind) {
@@ -78,7 +82,8 @@ export class PhotoService {
 
   private async maySee(actor: Actor, photo: PhotoEntity): Promise<boolean> {
     if (actor.role === 'ADMIN') return true;
-    if (actor.role === 'CITY_COORDINATOR') return actor.regionCode !== null && regionContains(actor.regionCode, photo.regionCode);
+    if (actor.role === 'CITY_COORDINATOR')
+      return actor.regionCode !== null && regionContains(actor.regionCode, photo.regionCode);
     if (!actor.organizationId) return false;
     if (actor.organizationId === photo.organizationId) return true;
     const rows: unknown[] = await this.dataSource.query(

@@ -15,13 +15,14 @@ export interface ApiError {
 }
 
 export type MutationOutcome<T> =
-  | { status: 'done'; data: T }
-  | { status: 'queued' }
-  | { status: 'error'; error: ApiError };
+  { status: 'done'; data: T } | { status: 'queued' } | { status: 'error'; error: ApiError };
 
 interface GraphQLResponse {
   data?: unknown;
-  errors?: { message: string; extensions?: { code?: string; field?: string; messages?: Record<string, string> } }[];
+  errors?: {
+    message: string;
+    extensions?: { code?: string; field?: string; messages?: Record<string, string> };
+  }[];
 }
 
 export class NetworkError extends Error {}
@@ -71,21 +72,26 @@ async function post(source: string, variables: unknown, idempotencyKey?: string)
   } catch (error) {
     throw new NetworkError(String(error));
   }
-  const body = (await response.json().catch(() => ({ errors: [{ message: `HTTP ${response.status}` }] }))) as GraphQLResponse;
+  const body = (await response
+    .json()
+    .catch(() => ({ errors: [{ message: `HTTP ${response.status}` }] }))) as GraphQLResponse;
   if (body.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED' && state.token) state.onUnauthenticated();
   return body;
 }
 
 export async function query<R, V>(document: TypedDocument<R, V>, variables: V): Promise<R> {
   const body = await post(document.source, variables);
-  if (body.errors?.length) throw Object.assign(new Error(firstError(body, state.locale).message), firstError(body, state.locale));
+  if (body.errors?.length)
+    throw Object.assign(new Error(firstError(body, state.locale).message), firstError(body, state.locale));
   return body.data as R;
 }
 
 async function sendQueued(item: QueuedMutation): Promise<SendOutcome> {
   try {
     const body = await post(item.source, item.variables, item.key);
-    return body.errors?.length ? { kind: 'sent', errorMessage: firstError(body, state.locale).message } : { kind: 'sent' };
+    return body.errors?.length
+      ? { kind: 'sent', errorMessage: firstError(body, state.locale).message }
+      : { kind: 'sent' };
   } catch (error) {
     if (error instanceof NetworkError) return { kind: 'offline' };
     throw error;
@@ -116,7 +122,10 @@ export async function mutate<R, V>(
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
     if (options.queueOffline === false) {
-      return { status: 'error', error: { message: state.locale === 'id' ? 'Tidak ada sinyal.' : 'No signal.', code: 'NETWORK' } };
+      return {
+        status: 'error',
+        error: { message: state.locale === 'id' ? 'Tidak ada sinyal.' : 'No signal.', code: 'NETWORK' },
+      };
     }
     await offlineQueue.enqueue({
       key,
@@ -147,7 +156,12 @@ export async function uploadPhoto(file: Blob): Promise<string> {
     },
     body: file,
   });
-  const body = (await response.json()) as { url?: string; message?: string; messages?: Record<string, string> };
-  if (!response.ok || !body.url) throw new Error(body.messages?.[state.locale] ?? body.message ?? `HTTP ${response.status}`);
+  const body = (await response.json()) as {
+    url?: string;
+    message?: string;
+    messages?: Record<string, string>;
+  };
+  if (!response.ok || !body.url)
+    throw new Error(body.messages?.[state.locale] ?? body.message ?? `HTTP ${response.status}`);
   return body.url;
 }

@@ -14,7 +14,10 @@ export class IndexedDbQueueStore implements QueueStore {
     return this.db;
   }
 
-  private async run<T>(mode: IDBTransactionMode, action: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> {
+  private async run<T>(
+    mode: IDBTransactionMode,
+    action: (store: IDBObjectStore) => IDBRequest<T>,
+  ): Promise<T> {
     const db = await this.open();
     return new Promise((resolve, reject) => {
       const transaction = db.transaction('mutations', mode);

@@ -19,7 +19,17 @@ import {
 import { useNow } from '../clock.js';
 import { formatCountdown, formatDate, formatQuantity, formatRupiah, localDate } from '../format.js';
 import { usePaged, useQuery, useSession } from '../session.js';
-import { ErrorText, Field, fieldError, formError, Loading, LoadMore, Notice, Page, StatusBadge } from '../ui.js';
+import {
+  ErrorText,
+  Field,
+  fieldError,
+  formError,
+  Loading,
+  LoadMore,
+  Notice,
+  Page,
+  StatusBadge,
+} from '../ui.js';
 import { commodityName, OrderSummary, useOrder } from './kitchen.js';
 
 type OpenLine = OpenDemandLinesResult['openDemandLines']['edges'][number]['node'];
@@ -44,7 +54,11 @@ export function OpenLinesPage() {
       {list.data && list.nodes.length === 0 ? <p className="muted">{t('noOpenLines')}</p> : null}
       <ul className="cards">
         {list.nodes.map((line) => (
-          <OpenLineCard key={line.id} line={line} lots={lots.filter((lot) => lot.commodity.code === line.commodity.code)} />
+          <OpenLineCard
+            key={line.id}
+            line={line}
+            lots={lots.filter((lot) => lot.commodity.code === line.commodity.code)}
+          />
         ))}
       </ul>
       <LoadMore hasNext={list.hasNext} onMore={list.loadMore} />
@@ -59,7 +73,9 @@ function OpenLineCard({ line, lots }: { line: OpenLine; lots: Lot[] }) {
   const available = usable.reduce((sum, lot) => sum + lot.availableQuantity, 0);
   const [open, setOpen] = useState(false);
   const [lotId, setLotId] = useState(usable[0]?.id ?? '');
-  const [quantity, setQuantity] = useState(String(Math.min(line.quantity, usable[0]?.availableQuantity ?? line.quantity)));
+  const [quantity, setQuantity] = useState(
+    String(Math.min(line.quantity, usable[0]?.availableQuantity ?? line.quantity)),
+  );
   const [price, setPrice] = useState(line.maxUnitPrice === null ? '' : String(line.maxUnitPrice));
   const [error, setError] = useState<ApiError | null>(null);
   const [outcome, setOutcome] = useState<'queued' | 'done' | null>(null);
@@ -69,7 +85,9 @@ function OpenLineCard({ line, lots }: { line: OpenLine; lots: Lot[] }) {
       <h2>
         {name} · {formatQuantity(line.quantity, locale)} {line.commodity.baseUnit}
       </h2>
-      <p className="countdown">{t('closesIn', { time: formatCountdown(line.demand.biddingClosesAt, now, locale) })}</p>
+      <p className="countdown">
+        {t('closesIn', { time: formatCountdown(line.demand.biddingClosesAt, now, locale) })}
+      </p>
       <p>
         {line.demand.kitchen.name} · {formatDate(line.demand.deliveryDate, locale)}
         {line.maxUnitPrice !== null ? (
@@ -115,7 +133,8 @@ function OpenLineCard({ line, lots }: { line: OpenLine; lots: Lot[] }) {
               <select {...props} value={lotId} onChange={(e) => setLotId(e.target.value)}>
                 {usable.map((lot) => (
                   <option key={lot.id} value={lot.id}>
-                    {t('grade')} {lot.grade} · {t('available', { q: formatQuantity(lot.availableQuantity, locale) })}
+                    {t('grade')} {lot.grade} ·{' '}
+                    {t('available', { q: formatQuantity(lot.availableQuantity, locale) })}
                   </option>
                 ))}
               </select>
@@ -123,10 +142,26 @@ function OpenLineCard({ line, lots }: { line: OpenLine; lots: Lot[] }) {
           </Field>
           <div className="pair">
             <Field label={t('quantity')} error={fieldError(error, 'quantity')}>
-              {(props) => <input {...props} inputMode="decimal" required value={quantity} onChange={(e) => setQuantity(e.target.value)} />}
+              {(props) => (
+                <input
+                  {...props}
+                  inputMode="decimal"
+                  required
+                  value={quantity}
+                  onChange={(e) => setQuantity(e.target.value)}
+                />
+              )}
             </Field>
             <Field label={t('unitPrice')} error={fieldError(error, 'unitPrice')}>
-              {(props) => <input {...props} inputMode="numeric" required value={price} onChange={(e) => setPrice(e.target.value)} />}
+              {(props) => (
+                <input
+                  {...props}
+                  inputMode="numeric"
+                  required
+                  value={price}
+                  onChange={(e) => setPrice(e.target.value)}
+                />
+              )}
             </Field>
           </div>
           <ErrorText>{formError(error, ['quantity', 'unitPrice'])}</ErrorText>
@@ -226,7 +261,12 @@ function StockForm({ onDone }: { onDone: () => void }) {
     >
       <Field label={t('commodity')} error={fieldError(error, 'commodityCode')}>
         {(props) => (
-          <select {...props} required value={commodityCode} onChange={(e) => setCommodityCode(e.target.value)}>
+          <select
+            {...props}
+            required
+            value={commodityCode}
+            onChange={(e) => setCommodityCode(e.target.value)}
+          >
             <option value="">—</option>
             {catalogue.data?.commodities.map((c) => (
               <option key={c.code} value={c.code}>
@@ -258,7 +298,12 @@ function StockForm({ onDone }: { onDone: () => void }) {
       </div>
       <Field label={t('consignor')} error={fieldError(error, 'consignorId')}>
         {(props) => (
-          <select {...props} disabled={source === 'OWN'} value={consignorId} onChange={(e) => setConsignorId(e.target.value)}>
+          <select
+            {...props}
+            disabled={source === 'OWN'}
+            value={consignorId}
+            onChange={(e) => setConsignorId(e.target.value)}
+          >
             <option value="">{t('none')}</option>
             {consignors.data?.organizations.edges.map(({ node }) => (
               <option key={node.id} value={node.id}>
@@ -270,7 +315,15 @@ function StockForm({ onDone }: { onDone: () => void }) {
       </Field>
       <div className="pair">
         <Field label={t('quantity')} error={fieldError(error, 'quantity')}>
-          {(props) => <input {...props} inputMode="decimal" required value={quantity} onChange={(e) => setQuantity(e.target.value)} />}
+          {(props) => (
+            <input
+              {...props}
+              inputMode="decimal"
+              required
+              value={quantity}
+              onChange={(e) => setQuantity(e.target.value)}
+            />
+          )}
         </Field>
         <Field label={t('unit')}>
           {(props) => (
@@ -297,9 +350,13 @@ function StockForm({ onDone }: { onDone: () => void }) {
         )}
       </Field>
       <Field label={t('expiresOn')} error={fieldError(error, 'expiresOn')}>
-        {(props) => <input {...props} type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} />}
+        {(props) => (
+          <input {...props} type="date" value={expiresOn} onChange={(e) => setExpiresOn(e.target.value)} />
+        )}
       </Field>
-      <ErrorText>{formError(error, ['commodityCode', 'consignorId', 'quantity', 'unitCost', 'expiresOn'])}</ErrorText>
+      <ErrorText>
+        {formError(error, ['commodityCode', 'consignorId', 'quantity', 'unitCost', 'expiresOn'])}
+      </ErrorText>
       <Waiting outcome={outcome} />
       <div className="buttons">
         <button type="submit">{t('saveStock')}</button>
@@ -321,7 +378,9 @@ export function OffersPage() {
       <ul className="cards">
         {list.nodes.map((offer) => {
           const evaluation = offer.line.evaluations.find((e) => e.offer.id === offer.id);
-          const winning = offer.line.awards.length ? Math.min(...offer.line.awards.map((a) => a.unitPrice)) : null;
+          const winning = offer.line.awards.length
+            ? Math.min(...offer.line.awards.map((a) => a.unitPrice))
+            : null;
           return (
             <li key={offer.id} className="card">
               <div className="row-head">
@@ -329,7 +388,8 @@ export function OffersPage() {
                 <StatusBadge kind="OfferStatus" value={offer.status} />
               </div>
               <p>
-                {formatQuantity(offer.quantity, locale)} {offer.line.commodity.baseUnit} × {formatRupiah(offer.unitPrice, locale)}
+                {formatQuantity(offer.quantity, locale)} {offer.line.commodity.baseUnit} ×{' '}
+                {formatRupiah(offer.unitPrice, locale)}
                 <br />
                 {offer.line.demand.kitchen.name} · {formatDate(offer.line.demand.deliveryDate, locale)}
               </p>
@@ -340,7 +400,9 @@ export function OffersPage() {
                 </p>
               ) : null}
               {evaluation ? (
-                <p className="explanation">{locale === 'id' ? evaluation.explanationId : evaluation.explanation}</p>
+                <p className="explanation">
+                  {locale === 'id' ? evaluation.explanationId : evaluation.explanation}
+                </p>
               ) : null}
             </li>
           );
@@ -394,7 +456,9 @@ export function CooperativeOrderPage({ id }: { id: string }) {
               }}
             >
               <Field label={t('reason')} error={fieldError(error, 'reason')}>
-                {(props) => <input {...props} required value={reason} onChange={(e) => setReason(e.target.value)} />}
+                {(props) => (
+                  <input {...props} required value={reason} onChange={(e) => setReason(e.target.value)} />
+                )}
               </Field>
               <button type="submit" className="danger">
                 {t('confirm')}
@@ -444,7 +508,9 @@ export function ConsignorsPage() {
                     type="checkbox"
                     checked={selected.includes(payable.id)}
                     onChange={(e) =>
-                      setSelected((ids) => (e.target.checked ? [...ids, payable.id] : ids.filter((x) => x !== payable.id)))
+                      setSelected((ids) =>
+                        e.target.checked ? [...ids, payable.id] : ids.filter((x) => x !== payable.id),
+                      )
                     }
                   />
                   {payable.consignor.name} · {commodityName(payable.stockLot.commodity, locale)}{' '}
@@ -457,7 +523,14 @@ export function ConsignorsPage() {
           {payables.length > 0 ? (
             <>
               <Field label={t('settleReference')} error={fieldError(error, 'reference')}>
-                {(props) => <input {...props} required value={reference} onChange={(e) => setReference(e.target.value)} />}
+                {(props) => (
+                  <input
+                    {...props}
+                    required
+                    value={reference}
+                    onChange={(e) => setReference(e.target.value)}
+                  />
+                )}
               </Field>
               <ErrorText>{formError(error, ['reference'])}</ErrorText>
               <button type="submit" disabled={selected.length === 0}>

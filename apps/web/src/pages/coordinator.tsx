@@ -58,8 +58,9 @@ export function CoordinatorPage({ focus }: { focus: 'dashboard' | 'alerts' }) {
               <li key={row.cooperative.id}>
                 <strong>{row.cooperative.name}</strong>
                 <br />
-                {formatQuantity(row.receivedQuantity, locale)} / {formatQuantity(row.awardedQuantity, locale)} ·{' '}
-                {t('rejectionRate')} {percent(row.rejectionRate, locale)} · {formatRupiah(row.revenue, locale)}
+                {formatQuantity(row.receivedQuantity, locale)} / {formatQuantity(row.awardedQuantity, locale)}{' '}
+                · {t('rejectionRate')} {percent(row.rejectionRate, locale)} ·{' '}
+                {formatRupiah(row.revenue, locale)}
               </li>
             ))}
           </ul>

@@ -30,7 +30,18 @@ import {
 } from '../format.js';
 import { useNow } from '../clock.js';
 import { usePaged, useQuery, useSession } from '../session.js';
-import { ErrorText, Field, fieldError, formError, Link, Loading, LoadMore, Notice, Page, StatusBadge } from '../ui.js';
+import {
+  ErrorText,
+  Field,
+  fieldError,
+  formError,
+  Link,
+  Loading,
+  LoadMore,
+  Notice,
+  Page,
+  StatusBadge,
+} from '../ui.js';
 
 type CommodityRow = CatalogueResult['commodities'][number];
 
@@ -73,7 +84,9 @@ export function KitchenHomePage() {
         <>
           <section aria-labelledby="action-title" className="card attention">
             <h2 id="action-title">{t('needsAction')}</h2>
-            {toReceive.length + openDemands.length === 0 ? <p className="muted">{t('nothingNeedsAction')}</p> : null}
+            {toReceive.length + openDemands.length === 0 ? (
+              <p className="muted">{t('nothingNeedsAction')}</p>
+            ) : null}
             <ul className="rows">
               {toReceive.map((order) => (
                 <li key={order.id}>
@@ -104,11 +117,17 @@ export function KitchenHomePage() {
             const dayDemands = demands.filter((demand) => demand.deliveryDate === day.date);
             const dayOrders = orders.filter((order) => order.deliveryDate === day.date);
             return (
-              <section key={day.date} className="card" aria-label={`${day.label}, ${formatDate(day.date, locale)}`}>
+              <section
+                key={day.date}
+                className="card"
+                aria-label={`${day.label}, ${formatDate(day.date, locale)}`}
+              >
                 <h2>
                   {day.label} <span className="muted">· {formatDate(day.date, locale)}</span>
                 </h2>
-                {dayDemands.length + dayOrders.length === 0 ? <p className="muted">{t('noDemands')}</p> : null}
+                {dayDemands.length + dayOrders.length === 0 ? (
+                  <p className="muted">{t('noDemands')}</p>
+                ) : null}
                 <ul className="rows">
                   {dayDemands.map((demand) => (
                     <li key={demand.id}>
@@ -141,7 +160,14 @@ export function KitchenHomePage() {
 function SpendingCard({
   spending,
 }: {
-  spending: { cycleStart: string; cycleEnd: string; committed: number; invoiced: number; paid: number; outstanding: number };
+  spending: {
+    cycleStart: string;
+    cycleEnd: string;
+    committed: number;
+    invoiced: number;
+    paid: number;
+    outstanding: number;
+  };
 }) {
   const { t, locale } = useSession();
   return (
@@ -187,10 +213,15 @@ export function DemandsPage() {
             </div>
             <p>
               {demand.lines
-                .map((line) => `${commodityName(line.commodity, locale)} ${formatQuantity(line.quantity, locale)} ${line.commodity.baseUnit}`)
+                .map(
+                  (line) =>
+                    `${commodityName(line.commodity, locale)} ${formatQuantity(line.quantity, locale)} ${line.commodity.baseUnit}`,
+                )
                 .join(' · ')}
             </p>
-            <p className="muted">{t('closesAt', { time: formatDateTime(demand.biddingClosesAt, zone, locale) })}</p>
+            <p className="muted">
+              {t('closesAt', { time: formatDateTime(demand.biddingClosesAt, zone, locale) })}
+            </p>
             <Link to={`/dapur/permintaan/baru?dari=${demand.id}`} className="button secondary">
               {t('repeatDemand')}
             </Link>
@@ -237,7 +268,9 @@ export function DemandFormPage() {
   }, [earlier.data]);
 
   const commodities = catalogue.data?.commodities ?? [];
-  const reference = new Map(catalogue.data?.referencePrices.map((price) => [price.commodity.code, price.unitPrice]));
+  const reference = new Map(
+    catalogue.data?.referencePrices.map((price) => [price.commodity.code, price.unitPrice]),
+  );
   const byCode = new Map(commodities.map((commodity) => [commodity.code, commodity]));
   const update = (index: number, patch: Partial<LineDraft>) =>
     setLines((current) => current.map((line, i) => (i === index ? { ...line, ...patch } : line)));
@@ -275,12 +308,24 @@ export function DemandFormPage() {
       >
         <Field label={t('deliveryDate')} error={fieldError(error, 'deliveryDate')}>
           {(props) => (
-            <input {...props} type="date" required value={deliveryDate} onChange={(e) => setDeliveryDate(e.target.value)} />
+            <input
+              {...props}
+              type="date"
+              required
+              value={deliveryDate}
+              onChange={(e) => setDeliveryDate(e.target.value)}
+            />
           )}
         </Field>
         <Field label={t('biddingCloses')} error={fieldError(error, 'biddingClosesAt')} hint={zone.name}>
           {(props) => (
-            <input {...props} type="datetime-local" required value={closesAt} onChange={(e) => setClosesAt(e.target.value)} />
+            <input
+              {...props}
+              type="datetime-local"
+              required
+              value={closesAt}
+              onChange={(e) => setClosesAt(e.target.value)}
+            />
           )}
         </Field>
         {lines.map((line, index) => {
@@ -320,7 +365,11 @@ export function DemandFormPage() {
                 </Field>
                 <Field label={t('unit')}>
                   {(props) => (
-                    <select {...props} value={line.unit} onChange={(e) => update(index, { unit: e.target.value })}>
+                    <select
+                      {...props}
+                      value={line.unit}
+                      onChange={(e) => update(index, { unit: e.target.value })}
+                    >
                       <option value="">{commodity?.baseUnit ?? '—'}</option>
                       {commodity?.units.map((unit) => (
                         <option key={unit.code} value={unit.code}>
@@ -360,7 +409,11 @@ export function DemandFormPage() {
             </fieldset>
           );
         })}
-        <button type="button" className="secondary" onClick={() => setLines((current) => [...current, { ...emptyLine }])}>
+        <button
+          type="button"
+          className="secondary"
+          onClick={() => setLines((current) => [...current, { ...emptyLine }])}
+        >
           {t('addLine')}
         </button>
         <ErrorText>{formError(error, ['deliveryDate', 'biddingClosesAt'])}</ErrorText>
@@ -424,10 +477,13 @@ export function DemandPage({ id }: { id: string }) {
           {demand.lines.map((line) => (
             <section key={line.id} className="card" aria-label={commodityName(line.commodity, locale)}>
               <h2>
-                {commodityName(line.commodity, locale)} · {formatQuantity(line.quantity, locale)} {line.commodity.baseUnit}
+                {commodityName(line.commodity, locale)} · {formatQuantity(line.quantity, locale)}{' '}
+                {line.commodity.baseUnit}
               </h2>
               <p className="muted">
-                {line.maxUnitPrice !== null ? `${t('maxPrice')} ${formatRupiah(line.maxUnitPrice, locale)} · ` : ''}
+                {line.maxUnitPrice !== null
+                  ? `${t('maxPrice')} ${formatRupiah(line.maxUnitPrice, locale)} · `
+                  : ''}
                 {t('offerCount', { n: line.offerCount })} ·{' '}
                 {t('awardedQty', { q: formatQuantity(line.awardedQuantity, locale) })}
               </p>
@@ -448,8 +504,11 @@ export function DemandPage({ id }: { id: string }) {
                           </div>
                           <p>
                             {formatQuantity(evaluation.offer.quantity, locale)} {line.commodity.baseUnit} ×{' '}
-                            {formatRupiah(evaluation.offer.unitPrice, locale)} · {t('grade')} {evaluation.offer.grade} ·{' '}
-                            {t('score', { n: formatQuantity(Math.round(evaluation.total * 100) / 100, locale) })}
+                            {formatRupiah(evaluation.offer.unitPrice, locale)} · {t('grade')}{' '}
+                            {evaluation.offer.grade} ·{' '}
+                            {t('score', {
+                              n: formatQuantity(Math.round(evaluation.total * 100) / 100, locale),
+                            })}
                           </p>
                           <p className="explanation">
                             {locale === 'id' ? evaluation.explanationId : evaluation.explanation}
@@ -467,8 +526,8 @@ export function DemandPage({ id }: { id: string }) {
                   <ul className="rows">
                     {line.awards.map((award) => (
                       <li key={award.id}>
-                        {award.offer.cooperative.name}: {formatQuantity(award.quantity, locale)} {line.commodity.baseUnit} ×{' '}
-                        {formatRupiah(award.unitPrice, locale)} ·{' '}
+                        {award.offer.cooperative.name}: {formatQuantity(award.quantity, locale)}{' '}
+                        {line.commodity.baseUnit} × {formatRupiah(award.unitPrice, locale)} ·{' '}
                         <Link to={`/dapur/pesanan/${award.order.id}`}>{award.order.number}</Link>
                       </li>
                     ))}
@@ -530,13 +589,15 @@ export function OrderSummary({ order }: { order: OrderNode }) {
       <ul className="rows">
         {order.lines.map((line) => (
           <li key={line.id}>
-            {commodityName(line.commodity, locale)}: {formatQuantity(line.quantity, locale)} {line.commodity.baseUnit} ×{' '}
-            {formatRupiah(line.unitPrice, locale)}
+            {commodityName(line.commodity, locale)}: {formatQuantity(line.quantity, locale)}{' '}
+            {line.commodity.baseUnit} × {formatRupiah(line.unitPrice, locale)}
             {line.acceptedQuantity !== null ? (
               <span className="muted">
                 {' '}
                 · {t('accepted')} {formatQuantity(line.acceptedQuantity, locale)}
-                {line.rejectedQuantity ? ` · ${t('rejected')} ${formatQuantity(line.rejectedQuantity, locale)}` : ''}
+                {line.rejectedQuantity
+                  ? ` · ${t('rejected')} ${formatQuantity(line.rejectedQuantity, locale)}`
+                  : ''}
                 {line.rejectionReason ? ` (${line.rejectionReason})` : ''}
               </span>
             ) : null}
@@ -581,7 +642,8 @@ function ProtectedPhoto({ url, alt }: { url: string; alt: string }) {
 
 export function useOrder(id: string) {
   const state = useQuery(Order, {});
-  const order = state.data?.purchaseOrders.edges.map((edge) => edge.node).find((node) => node.id === id) ?? null;
+  const order =
+    state.data?.purchaseOrders.edges.map((edge) => edge.node).find((node) => node.id === id) ?? null;
   return { state, order };
 }
 
@@ -666,7 +728,8 @@ function ReceiptForm({ order }: { order: OrderNode }) {
       {order.lines.map((line, index) => (
         <fieldset key={line.id} className="line">
           <legend>
-            {commodityName(line.commodity, locale)} · {formatQuantity(line.quantity, locale)} {line.commodity.baseUnit}
+            {commodityName(line.commodity, locale)} · {formatQuantity(line.quantity, locale)}{' '}
+            {line.commodity.baseUnit}
           </legend>
           <div className="pair">
             <Field label={t('accepted')}>
@@ -675,7 +738,11 @@ function ReceiptForm({ order }: { order: OrderNode }) {
                   {...props}
                   inputMode="decimal"
                   value={lines[index].accepted}
-                  onChange={(e) => setLines((all) => all.map((l, i) => (i === index ? { ...l, accepted: e.target.value } : l)))}
+                  onChange={(e) =>
+                    setLines((all) =>
+                      all.map((l, i) => (i === index ? { ...l, accepted: e.target.value } : l)),
+                    )
+                  }
                 />
               )}
             </Field>
@@ -685,7 +752,11 @@ function ReceiptForm({ order }: { order: OrderNode }) {
                   {...props}
                   inputMode="decimal"
                   value={lines[index].rejected}
-                  onChange={(e) => setLines((all) => all.map((l, i) => (i === index ? { ...l, rejected: e.target.value } : l)))}
+                  onChange={(e) =>
+                    setLines((all) =>
+                      all.map((l, i) => (i === index ? { ...l, rejected: e.target.value } : l)),
+                    )
+                  }
                 />
               )}
             </Field>
@@ -695,17 +766,28 @@ function ReceiptForm({ order }: { order: OrderNode }) {
               <input
                 {...props}
                 value={lines[index].reason}
-                onChange={(e) => setLines((all) => all.map((l, i) => (i === index ? { ...l, reason: e.target.value } : l)))}
+                onChange={(e) =>
+                  setLines((all) => all.map((l, i) => (i === index ? { ...l, reason: e.target.value } : l)))
+                }
               />
             )}
           </Field>
         </fieldset>
       ))}
       <Field label={t('inspector')} error={fieldError(error, 'inspectorName')}>
-        {(props) => <input {...props} required value={inspector} onChange={(e) => setInspector(e.target.value)} />}
+        {(props) => (
+          <input {...props} required value={inspector} onChange={(e) => setInspector(e.target.value)} />
+        )}
       </Field>
       <Field label={t('temperature')} error={fieldError(error, 'temperatureCelsius')}>
-        {(props) => <input {...props} inputMode="decimal" value={temperature} onChange={(e) => setTemperature(e.target.value)} />}
+        {(props) => (
+          <input
+            {...props}
+            inputMode="decimal"
+            value={temperature}
+            onChange={(e) => setTemperature(e.target.value)}
+          />
+        )}
       </Field>
       <Field label={t('photo')} error={fieldError(error, 'photoUrl')}>
         {(props) => (
@@ -750,7 +832,9 @@ export function InvoicesPage({ role }: { role: 'kitchen' | 'cooperative' }) {
       </ul>
       <LoadMore hasNext={list.hasNext} onMore={list.loadMore} />
       {spending.data ? <SpendingCard spending={spending.data.kitchenSpending} /> : null}
-      {list.data && list.nodes.length === 0 ? <p className="muted">{locale === 'id' ? 'Belum ada tagihan.' : 'No invoices yet.'}</p> : null}
+      {list.data && list.nodes.length === 0 ? (
+        <p className="muted">{locale === 'id' ? 'Belum ada tagihan.' : 'No invoices yet.'}</p>
+      ) : null}
     </Page>
   );
 }
@@ -803,10 +887,20 @@ function InvoiceCard({ invoice, canPay }: { invoice: InvoiceNode; canPay: boolea
           }}
         >
           <Field label={t('amount')} error={fieldError(error, 'amount')}>
-            {(props) => <input {...props} inputMode="numeric" required value={amount} onChange={(e) => setAmount(e.target.value)} />}
+            {(props) => (
+              <input
+                {...props}
+                inputMode="numeric"
+                required
+                value={amount}
+                onChange={(e) => setAmount(e.target.value)}
+              />
+            )}
           </Field>
           <Field label={t('reference')} error={fieldError(error, 'reference')}>
-            {(props) => <input {...props} required value={reference} onChange={(e) => setReference(e.target.value)} />}
+            {(props) => (
+              <input {...props} required value={reference} onChange={(e) => setReference(e.target.value)} />
+            )}
           </Field>
           <ErrorText>{formError(error, ['amount', 'reference'])}</ErrorText>
           <button type="submit">{t('savePayment')}</button>

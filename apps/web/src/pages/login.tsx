@@ -14,7 +14,12 @@ export function LoginPage() {
   return (
     <main id="main" className="login">
       <div className="login-top">
-        <button type="button" className="secondary" lang={locale === 'id' ? 'en' : 'id'} onClick={() => setLocale(locale === 'id' ? 'en' : 'id')}>
+        <button
+          type="button"
+          className="secondary"
+          lang={locale === 'id' ? 'en' : 'id'}
+          onClick={() => setLocale(locale === 'id' ? 'en' : 'id')}
+        >
           {t('switchLanguage')}
         </button>
       </div>
@@ -26,7 +31,11 @@ export function LoginPage() {
           event.preventDefault();
           setBusy(true);
           setError(null);
-          const result = await mutate(Login, { input: { email: email.trim(), password } }, { queueOffline: false });
+          const result = await mutate(
+            Login,
+            { input: { email: email.trim(), password } },
+            { queueOffline: false },
+          );
           setBusy(false);
           if (result.status === 'error') setError(result.error);
           else if (result.status === 'done') {
@@ -37,7 +46,14 @@ export function LoginPage() {
       >
         <Field label={t('email')}>
           {(props) => (
-            <input {...props} type="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} />
+            <input
+              {...props}
+              type="email"
+              autoComplete="username"
+              required
+              value={email}
+              onChange={(e) => setEmail(e.target.value)}
+            />
           )}
         </Field>
         <Field label={t('password')}>
