@@ -68,13 +68,12 @@ if (!process.env.SKIP_CHECKS) {
   if ((await run('eslint', npx, ['eslint', '.'])) !== 0) failures.push('eslint');
   if ((await run('tsc', npx, ['tsc', '--noEmit', '-p', 'tsconfig.json'])) !== 0) failures.push('tsc');
   // The browser client has its own configurations (DOM library, bundler resolution).
-  for (const project of [
-    'apps/web/tsconfig.json',
-    'apps/web/tsconfig.spec.json',
-    'apps/web/tsconfig.node.json',
+  for (const [label, project] of [
+    ['tsc web', 'apps/web/tsconfig.json'],
+    ['tsc web spec', 'apps/web/tsconfig.spec.json'],
+    ['tsc web vite', 'apps/web/tsconfig.node.json'],
   ]) {
-    if ((await run(`tsc ${project.split('/').pop()}`, npx, ['tsc', '--noEmit', '-p', project])) !== 0)
-      failures.push(`tsc ${project}`);
+    if ((await run(label, npx, ['tsc', '--noEmit', '-p', project])) !== 0) failures.push(label);
   }
 }
 const jestEnv = {

@@ -301,8 +301,14 @@ describe('the browser client: a procurement day', () => {
 
       // The demand's list offers to repeat it in one tap, prefilled.
       await reopened.getByRole('navigation').getByRole('link', { name: 'Permintaan' }).click();
-      await reopened.getByRole('link', { name: 'Ulangi permintaan' }).first().click();
-      await expect(reopened.getByRole('textbox', { name: 'Jumlah' }).inputValue()).resolves.toBe('100');
+      await reopened
+        .getByRole('listitem')
+        .filter({ hasText: 'Beras medium 100 kg' })
+        .getByRole('link', { name: 'Ulangi permintaan' })
+        .click();
+      const repeated = reopened.getByRole('textbox', { name: 'Jumlah' });
+      await waitFor(async () => (await repeated.inputValue()) === '100');
+      expect(await reopened.getByRole('combobox', { name: 'Komoditas' }).inputValue()).toBe('RICE_MEDIUM');
 
       for (const context of [kitchenContext, coopAContext, coopBContext]) await context.close();
     },

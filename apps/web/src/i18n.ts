@@ -112,7 +112,7 @@ const id = {
   saveStock: 'Simpan stok',
   stockSaved: 'Stok tersimpan.',
   available: 'Tersedia {q}',
-  reserved: 'Dipesan {q}',
+  reserved: 'Dicadangkan {q}',
   noStock: 'Belum ada stok.',
   winningPrice: 'Harga pemenang {p}',
   noOffers: 'Belum ada penawaran.',
