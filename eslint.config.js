@@ -21,7 +21,13 @@ const nodeGlobals = Object.fromEntries(
  */
 const ENTITY_OWNERS = {
   identity: ['RegionEntity', 'OrganizationEntity', 'UserEntity'],
-  catalog: ['CommodityEntity', 'CommodityUnitEntity', 'ReferencePriceEntity', 'MarketPolicyEntity'],
+  catalog: [
+    'CommodityEntity',
+    'CommodityUnitEntity',
+    'ReferencePriceEntity',
+    'MarketPolicyEntity',
+    'CertificateEntity',
+  ],
   market: [
     'StockLotEntity',
     'DemandRequestEntity',
@@ -30,17 +36,27 @@ const ENTITY_OWNERS = {
     'OfferEvaluationEntity',
     'MarketBatchEntity',
     'ShortfallEntity',
+    'DemandTemplateEntity',
   ],
   orders: ['PurchaseOrderEntity', 'OrderLineEntity', 'OrderNumberCounterEntity'],
   settlement: ['InvoiceEntity', 'PaymentEntity', 'ConsignmentPayableEntity'],
-  monitoring: ['AlertEntity'],
+  monitoring: ['AlertEntity', 'PortionRecordEntity'],
+  trade: [
+    'TradeContractEntity',
+    'TradeShipmentEntity',
+    'TradePledgeEntity',
+    'TradeAllotmentEntity',
+    'TradeLevyEntryEntity',
+  ],
+  files: ['PhotoEntity'],
   jobs: ['OutboxMessageEntity', 'IdempotencyRecordEntity', 'AuditEntryEntity'],
 };
 
 /** The documented exceptions: value imports a lib may make of entities it does not own, and why. */
 const ENTITY_EXCEPTIONS = {
-  // Regions are identity's; the catalog reads them to resolve a region's chain for prices.
-  catalog: ['RegionEntity'],
+  // Regions are identity's; the catalog reads them to resolve a region's chain for prices, and
+  // reads the organisations that hold certificates (their names and regions).
+  catalog: ['RegionEntity', 'OrganizationEntity'],
   // The market reads organisations (locations; the award locks cooperatives FOR SHARE to see a
   // suspension), supervision suspends a cooperative, the award reads commodity base units, and
   // evaluation, re-award and supervision raise alerts (an append-only table any lib may add to).
@@ -50,8 +66,13 @@ const ENTITY_EXCEPTIONS = {
   orders: ['ShortfallEntity'],
   // A receipt reads the consigned lot's unit cost and consignor to owe the consignor.
   settlement: ['StockLotEntity'],
-  // Oversight reads the audit trail.
-  monitoring: ['AuditEntryEntity'],
+  // Oversight reads the audit trail; compliance lists the region's kitchens.
+  monitoring: ['AuditEntryEntity', 'OrganizationEntity'],
+  // The Trade Center reads the commodity, the cooperatives and the pledged lots (locked in id
+  // order; their stock moves only through the market's StockLedgerService) and raises alerts.
+  trade: ['CommodityEntity', 'OrganizationEntity', 'StockLotEntity', 'AlertEntity'],
+  // Who may see an inspection photo depends on the organisations of its order.
+  files: ['OrganizationEntity'],
 };
 
 function entityOwnershipRules() {
@@ -81,6 +102,38 @@ function entityOwnershipRules() {
     };
   });
 }
+/** What a browser page or service worker can use; kept short and explicit. */
+const browserGlobals = Object.fromEntries(
+  [
+    'window',
+    'document',
+    'navigator',
+    'location',
+    'history',
+    'localStorage',
+    'indexedDB',
+    'fetch',
+    'crypto',
+    'URL',
+    'URLSearchParams',
+    'Event',
+    'Response',
+    'Request',
+    'Blob',
+    'File',
+    'console',
+    'setTimeout',
+    'clearTimeout',
+    'self',
+    'caches',
+    'IDBDatabase',
+    'IDBObjectStore',
+    'IDBRequest',
+    'IDBTransactionMode',
+    'AbortSignal',
+    'HTMLElement',
+  ].map((name) => [name, 'readonly']),
+);
 
 export default defineConfig(
   { ignores: ['dist/', 'node_modules/', '.data/', 'coverage/', 'bench/results/'] },
@@ -115,6 +168,11 @@ export default defineConfig(
     },
   },
   ...entityOwnershipRules(),
+  {
+    // The browser client: browser globals (window, document, indexedDB, ...), not Node's.
+    files: ['apps/web/src/**/*.{ts,tsx}', 'apps/web/public/**/*.js'],
+    languageOptions: { globals: browserGlobals },
+  },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -5,6 +5,8 @@
  *                   ceiling, and Kota Blitar's day from close to every order CONFIRMED
  *   --only trade    only the Trade Center's fair-share allotment (1,000 pledges; 50 shipments)
  *   --only diversity  10 days of Kota Blitar with and without the diversity objective
+ *   --only client   the browser client: first-load JS (gzip), the kitchen home's time to data
+ *                   on a throttled phone (1.6 Mbps, 150 ms RTT, 4x CPU), its GraphQL requests
  *   --quick         smaller national day (64 markets, 3,750 kitchens) and fewer repetitions
  *   --seed N        seed of the synthetic markets (default 2026)
  * Prints a table and writes bench/results/latest.json.
@@ -21,7 +23,9 @@ import { formatTradeBench, runTradeBench, type TradeBenchResult } from './trade-
 
 import { formatDiversityBench, runDiversityBench, type DiversityBenchResult } from './diversity-bench.js';
 
-const PARTS = ['engine', 'diversity', 'api', 'trade'] as const;
+import { formatClientBench, runClientBench, type ClientBenchResult } from './client-bench.js';
+
+const PARTS = ['engine', 'diversity', 'api', 'trade', 'client'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
@@ -60,6 +64,7 @@ async function main(): Promise<void> {
     trade?: TradeBenchResult;
     diversity?: DiversityBenchResult;
     api?: ApiBenchResult;
+    client?: ClientBenchResult;
     machine?: Record<string, unknown>;
   } = {
     machine: {
@@ -111,6 +116,25 @@ async function main(): Promise<void> {
     }
     console.log('\nThrough the API (50 concurrent clients)\n');
     console.log(formatApiBench(results.api));
+  }
+  if (args.only.includes('client')) {
+    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
+    const found = (await services.ensureServices({
+      purpose: 'test',
+      log: (line: string) => console.error(line),
+    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
+    try {
+      results.client = await runClientBench({
+        databaseUrl: found.databaseUrl,
+        redisUrl: found.redisUrl,
+        runs: args.quick ? 1 : 3,
+        log: (line) => console.error(line),
+      });
+    } finally {
+      await found.stop();
+    }
+    console.log('\nThe browser client (kitchen home on a throttled phone)\n');
+    console.log(formatClientBench(results.client));
   }
   const file = join(repoRoot(), 'bench/results/latest.json');
   mkdirSync(dirname(file), { recursive: true });

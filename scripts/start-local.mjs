@@ -1,6 +1,7 @@
 /**
- * `npm start` on a fresh clone: install, build, find or start Postgres and Redis, migrate, seed,
- * then run the API and the worker until Ctrl-C. Plain JavaScript: it runs before anything is built.
+ * `npm start` on a fresh clone: install, build (server and browser app), find or start Postgres and
+ * Redis, migrate, seed, then run the API (which serves the browser app at /) and the worker until
+ * Ctrl-C, and print the one URL a person opens with the demo logins. Plain JavaScript: it runs before anything is built.
  *
  * Environment: PORT (default 3000); DATABASE_URL / REDIS_URL to use your own servers (otherwise
  * see scripts/local-services.mjs); SEED_PASSWORD for the demo users' password.
@@ -151,13 +152,13 @@ try {
   startApp('api', 'dist/apps/api/src/main.js', env);
   startApp('worker', 'dist/apps/worker/src/main.js', env);
 
-  const url = `http://localhost:${port}/graphql`;
+  const url = `http://localhost:${port}/`;
   if (await waitForGraphql(`http://127.0.0.1:${port}/graphql`, 60_000)) {
     const logins = await demoLogins(env).catch((error) => ({ error }));
     const lines = [
       '',
       `Pasar Gizi is running (ready in ${((Date.now() - started) / 1000).toFixed(1)} s).`,
-      `  GraphQL (GraphiQL in a browser): ${url}`,
+      `  Open ${url} in a browser (phone or desktop). The GraphQL API is at /graphql on the same address.`,
     ];
     if (logins?.error) {
       lines.push(`  (could not list the demo logins: ${logins.error.message}; see the seed output above)`);

@@ -1,6 +1,6 @@
 /**
  * `npm test`: finds or starts Postgres and Redis (scripts/local-services.mjs), then runs, in order,
- * prettier --check, eslint, tsc --noEmit and jest (ESM mode) with DATABASE_URL, REDIS_URL and
+ * prettier --check, eslint, tsc --noEmit (server, and the browser client's own configs) and jest (ESM mode) with DATABASE_URL, REDIS_URL and
  * NODE_ENV=test. Extra arguments go to jest: `npm test -- libs/award`, `npm test -- --selectProjects unit`.
  * Exits with jest's code (1 if jest passed but a check failed); stops any private service it started.
  * SKIP_CHECKS=1 skips prettier, eslint and tsc (quick jest loop).
@@ -67,6 +67,14 @@ if (!process.env.SKIP_CHECKS) {
     failures.push('prettier');
   if ((await run('eslint', npx, ['eslint', '.'])) !== 0) failures.push('eslint');
   if ((await run('tsc', npx, ['tsc', '--noEmit', '-p', 'tsconfig.json'])) !== 0) failures.push('tsc');
+  // The browser client has its own configurations (DOM library, bundler resolution).
+  for (const [label, project] of [
+    ['tsc web', 'apps/web/tsconfig.json'],
+    ['tsc web spec', 'apps/web/tsconfig.spec.json'],
+    ['tsc web vite', 'apps/web/tsconfig.node.json'],
+  ]) {
+    if ((await run(label, npx, ['tsc', '--noEmit', '-p', project])) !== 0) failures.push(label);
+  }
 }
 const jestEnv = {
   ...process.env,

@@ -8,6 +8,7 @@ import { createLogger, PinoNestLogger } from '../../../libs/observability/src/lo
 import { ApiModule } from './api.module.js';
 import { GraphQLPassThroughFilter } from './graphql/domain-exception.filter.js';
 import { requestContextMiddleware } from './request-context.middleware.js';
+import { mountWebClient, webClientDirectory } from './web-client.js';
 
 /**
  * Builds the API application; main.ts listens (and handles signals), tests listen on a random
@@ -27,6 +28,8 @@ export async function createApiApp(
   // Which proxies may name the client address (X-Forwarded-For): login throttling counts per address.
   app.set('trust proxy', config.trustProxy);
   app.use(requestContextMiddleware(logger));
+  // Before Nest's routes: photo bodies as bytes; the browser app and its client-route fallback.
+  mountWebClient(app, webClientDirectory());
   app.useGlobalPipes(new ValidationPipe({ forbidUnknownValues: false, stopAtFirstError: false }));
   app.useGlobalFilters(new GraphQLPassThroughFilter());
   return app;

@@ -41,6 +41,8 @@ import {
   CommodityMinimumResolver,
 } from './resolvers/catalog.resolver.js';
 import { HealthController } from './health.controller.js';
+import { PhotoController } from './photo.controller.js';
+import { FilesModule } from '../../../libs/files/src/files.module.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import {
   AwardFieldsResolver,
@@ -118,6 +120,7 @@ export class ApiModule {
         BullModule.registerQueue({ name: MARKET_QUEUE }),
         TerminusModule.forRoot(),
         ...domainModules,
+        FilesModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,
@@ -183,7 +186,7 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [HealthController, MetricsController],
+      controllers: [HealthController, MetricsController, PhotoController],
       providers: [
         {
           provide: 'BACKLOG_METRICS',

@@ -4,6 +4,7 @@ import {
   MarketPolicyEntity,
   ReferencePriceEntity,
 } from './catalog.entity.js';
+import { PhotoEntity } from './files.entity.js';
 import { OrganizationEntity, RegionEntity, UserEntity } from './identity.entity.js';
 import {
   DemandLineEntity,
@@ -32,6 +33,7 @@ import {
 } from './trade.entity.js';
 
 export * from './catalog.entity.js';
+export * from './files.entity.js';
 export * from './identity.entity.js';
 export * from './market.entity.js';
 export * from './orders.entity.js';
@@ -73,4 +75,5 @@ export const ALL_ENTITIES = [
   CertificateEntity,
   PortionRecordEntity,
   DemandTemplateEntity,
+  PhotoEntity,
 ];

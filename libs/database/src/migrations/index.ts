@@ -1,6 +1,7 @@
 import { QuantityAndMoneyChecks1796162663056 } from './1796162663056-quantity-and-money-checks.migration.js';
 import { OutboxLeaseAndRetention1796162519057 } from './1796162519057-outbox-lease-and-retention.migration.js';
 import { TradeCenter1796162584689 } from './1796162584689-trade-center.migration.js';
+import { InspectionPhotos1796162813547 } from './1796162813547-inspection-photos.migration.js';
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795862761105 } from './1795862761105-initial.migration.js';
 import { Settlement1795863586614 } from './1795863586614-settlement.migration.js';
@@ -16,4 +17,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   UserAccess1796163242650,
   TradeCenter1796162584689,
   MbgRules1796162433417,
+  InspectionPhotos1796162813547,
 ];

@@ -1,0 +1,34 @@
+import { GraphQLSchemaHost } from '@nestjs/graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { generateOperationTypes } from '../../apps/web/codegen/generate-operations.js';
+import { TestSystem } from '../support/test-app.js';
+
+/**
+ * The browser client's typed operations are generated from the API's own schema. The schema
+ * copy and the generated file are committed; this test fails when either is stale.
+ * `UPDATE_WEB_SCHEMA=1 npm test -- test/e2e/web-schema` rewrites both.
+ */
+const schemaFile = new URL('../../apps/web/src/api/schema.graphql', import.meta.url);
+const operationsFile = new URL('../../apps/web/src/api/operations.graphql', import.meta.url);
+const generatedFile = new URL('../../apps/web/src/api/generated.ts', import.meta.url);
+
+describe('the web client types', () => {
+  let system: TestSystem;
+  beforeAll(async () => {
+    system = await TestSystem.start({ worker: false });
+  });
+  afterAll(async () => system.stop());
+
+  it('are generated from the current schema', () => {
+    const schema = lexicographicSortSchema(system.api.get(GraphQLSchemaHost).schema);
+    const sdl = printSchema(schema) + '\n';
+    const generated = generateOperationTypes(schema, readFileSync(operationsFile, 'utf8'));
+    if (process.env.UPDATE_WEB_SCHEMA) {
+      writeFileSync(schemaFile, sdl);
+      writeFileSync(generatedFile, generated);
+    }
+    expect(readFileSync(schemaFile, 'utf8')).toBe(sdl);
+    expect(readFileSync(generatedFile, 'utf8')).toBe(generated);
+  });
+});
