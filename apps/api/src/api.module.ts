@@ -30,6 +30,8 @@ import {
   CommodityMinimumResolver,
 } from './resolvers/catalog.resolver.js';
 import { HealthController } from './health.controller.js';
+import { OpenDataController } from './http/open-data.controller.js';
+import { OpenDataModule } from '../../../libs/opendata/src/opendata.module.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import {
   AwardFieldsResolver,
@@ -65,6 +67,7 @@ import {
   RulesResolver,
   StockLotCertificatesResolver,
 } from './resolvers/rules.resolver.js';
+import { TransparencyResolver } from './resolvers/transparency.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -81,6 +84,7 @@ export class ApiModule {
       OrdersModule,
       MonitoringModule,
       SettlementModule,
+      OpenDataModule,
     ];
     return {
       module: ApiModule,
@@ -134,7 +138,7 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, OpenDataController],
       providers: [
         IdentityResolver,
         CatalogResolver,
@@ -167,6 +171,8 @@ export class ApiModule {
         PortionRecordFieldsResolver,
         KitchenComplianceFieldsResolver,
         StockLotCertificatesResolver,
+        // Transparency and open data (issue 11)
+        TransparencyResolver,
       ],
     };
   }
