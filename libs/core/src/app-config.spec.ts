@@ -105,4 +105,14 @@ describe('loadConfig', () => {
     expect(problemsOf({ NODE_ENV: 'staging' }).some((p) => p.startsWith('NODE_ENV'))).toBe(true);
     expect(problemsOf({ QUEUE_PREFIX: 'Has Spaces' }).some((p) => p.startsWith('QUEUE_PREFIX'))).toBe(true);
   });
+
+  it('defaults the OCID prefix and refuses one that is not ocds-<a-z0-9>', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).ocdsOcidPrefix).toBe('ocds-pasargizi');
+    expect(loadConfig({ NODE_ENV: 'test', OCDS_OCID_PREFIX: 'ocds-abc123' }).ocdsOcidPrefix).toBe(
+      'ocds-abc123',
+    );
+    for (const bad of ['pasargizi', 'ocds-', 'ocds-Has Space']) {
+      expect(problemsOf({ OCDS_OCID_PREFIX: bad }).some((p) => p.startsWith('OCDS_OCID_PREFIX'))).toBe(true);
+    }
+  });
 });
