@@ -27,7 +27,6 @@ const SCORECARDS = `query($region: String!, $from: Date!, $to: Date!) {
   publicScorecards(regionCode: $region, from: $from, to: $to) {
     kitchen { id name } from to costPerPortion localShare distinctSuppliers fillRate onTimeRate } }`;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON read from the wire
 type Json = Record<string, any>;
 
 interface Order {
