@@ -43,6 +43,8 @@ import {
 import { HealthController } from './health.controller.js';
 import { PhotoController } from './photo.controller.js';
 import { FilesModule } from '../../../libs/files/src/files.module.js';
+import { OpenDataController } from './http/open-data.controller.js';
+import { OpenDataModule } from '../../../libs/opendata/src/opendata.module.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import {
   AwardFieldsResolver,
@@ -89,6 +91,7 @@ import {
   RulesResolver,
   StockLotCertificatesResolver,
 } from './resolvers/rules.resolver.js';
+import { TransparencyResolver } from './resolvers/transparency.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -106,6 +109,7 @@ export class ApiModule {
       MonitoringModule,
       SettlementModule,
       TradeModule,
+      OpenDataModule,
     ];
     return {
       module: ApiModule,
@@ -186,7 +190,7 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [HealthController, MetricsController, PhotoController],
+      controllers: [HealthController, MetricsController, PhotoController, OpenDataController],
       providers: [
         {
           provide: 'BACKLOG_METRICS',
@@ -231,6 +235,8 @@ export class ApiModule {
         PortionRecordFieldsResolver,
         KitchenComplianceFieldsResolver,
         StockLotCertificatesResolver,
+        // Transparency and open data (issue 11)
+        TransparencyResolver,
       ],
     };
   }

@@ -177,4 +177,14 @@ describe('loadConfig', () => {
       ),
     ).toBe(true);
   });
+
+  it('defaults the OCID prefix and refuses one that is not ocds-<a-z0-9>', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).ocdsOcidPrefix).toBe('ocds-pasargizi');
+    expect(loadConfig({ NODE_ENV: 'test', OCDS_OCID_PREFIX: 'ocds-abc123' }).ocdsOcidPrefix).toBe(
+      'ocds-abc123',
+    );
+    for (const bad of ['pasargizi', 'ocds-', 'ocds-Has Space']) {
+      expect(problemsOf({ OCDS_OCID_PREFIX: bad }).some((p) => p.startsWith('OCDS_OCID_PREFIX'))).toBe(true);
+    }
+  });
 });

@@ -44,6 +44,10 @@ class EnvironmentVariables {
   @Matches(/^[a-z0-9-]{1,40}$/, { message: 'QUEUE_PREFIX may use a-z, 0-9 and - (at most 40)' })
   QUEUE_PREFIX = 'pasar-gizi';
 
+  // OCDS: an OCID prefix is "ocds-" and 6 letters/digits when registered; we allow any such slug.
+  @Matches(/^ocds-[a-z0-9]{1,40}$/, { message: 'OCDS_OCID_PREFIX must be ocds- and up to 40 of a-z, 0-9' })
+  OCDS_OCID_PREFIX = 'ocds-pasargizi';
+
   @IsInt({ message: 'OUTBOX_POLL_MS must be a whole number' })
   @Min(10, { message: 'OUTBOX_POLL_MS must be at least 10' })
   @Max(60000, { message: 'OUTBOX_POLL_MS must be at most 60000' })
@@ -154,6 +158,8 @@ export interface AppConfig {
   /** Password of the demo users; absent in production, where no demo data is seeded. */
   seedPassword: string | null;
   queuePrefix: string;
+  /** Prefix of every OCID in the open-data feed; stable, so releases keep their ids. */
+  ocdsOcidPrefix: string;
   outboxPollMs: number;
   workerConcurrency: number;
   /** Postgres connections of one API process (a worker uses at most 10). */
@@ -267,6 +273,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     jwtSecret: vars.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret,
     seedPassword: vars.SEED_PASSWORD ?? (production ? null : DEVELOPMENT_DEFAULTS.seedPassword),
     queuePrefix: vars.QUEUE_PREFIX,
+    ocdsOcidPrefix: vars.OCDS_OCID_PREFIX,
     outboxPollMs: vars.OUTBOX_POLL_MS,
     workerConcurrency: vars.WORKER_CONCURRENCY,
     databasePoolSize: vars.DATABASE_POOL_SIZE,

@@ -91,17 +91,18 @@ export class ComplianceService {
     to: string,
   ): Promise<KitchenCompliance[]> {
     const signedIn = requireActor(actor);
-    const start = requireLocalDate(from, 'from');
-    const end = requireLocalDate(to, 'to');
-    if (end < start) throw DomainError.badInput('to is before from', 'to sebelum from', { field: 'to' });
-    if ((Date.parse(end) - Date.parse(start)) / 86_400_000 >= MAX_PERIOD_DAYS) {
-      throw DomainError.badInput(
-        `The period is at most ${MAX_PERIOD_DAYS} days`,
-        `Periode paling lama ${MAX_PERIOD_DAYS} hari`,
-        { field: 'to' },
-      );
-    }
-    const kitchens = await this.kitchensFor(signedIn, regionCode);
+    const [start, end] = requirePeriod(from, to);
+    return this.figuresOf(await this.kitchensFor(signedIn, regionCode), start, end);
+  }
+
+  /** Every kitchen of the region, for the public scorecards (no sign-in; no offer's price). */
+  async kitchensOfRegion(regionCode: string): Promise<OrganizationEntity[]> {
+    await this.requireRegion(regionCode);
+    return this.kitchensInRegion(regionCode);
+  }
+
+  /** The figures of already-authorised kitchens over an already-validated period. */
+  async figuresOf(kitchens: OrganizationEntity[], start: string, end: string): Promise<KitchenCompliance[]> {
     if (kitchens.length === 0) return [];
     const kitchenIds = kitchens.map((k) => k.id);
     const lines: AcceptedLine[] = await this.dataSource.query(
@@ -170,7 +171,7 @@ export class ComplianceService {
     return result;
   }
 
-  private async kitchensFor(actor: Actor, regionCode: string): Promise<OrganizationEntity[]> {
+  private async requireRegion(regionCode: string): Promise<void> {
     if (!(await this.catalog.region(regionCode))) {
       throw DomainError.badInput(
         `Unknown region code ${regionCode}`,
@@ -180,6 +181,10 @@ export class ComplianceService {
         },
       );
     }
+  }
+
+  private async kitchensFor(actor: Actor, regionCode: string): Promise<OrganizationEntity[]> {
+    await this.requireRegion(regionCode);
     if (actor.role === 'KITCHEN_MANAGER') {
       const kitchen = await this.dataSource
         .getRepository(OrganizationEntity)
@@ -198,6 +203,10 @@ export class ComplianceService {
         'Angka kepatuhan hanya untuk koordinator wilayah dan dapur itu sendiri',
       );
     }
+    return this.kitchensInRegion(regionCode);
+  }
+
+  private kitchensInRegion(regionCode: string): Promise<OrganizationEntity[]> {
     return this.dataSource
       .getRepository(OrganizationEntity)
       .createQueryBuilder('o')
@@ -225,6 +234,21 @@ export class ComplianceService {
     }
     return byDate;
   }
+}
+
+/** Both dates valid, in order, and at most MAX_PERIOD_DAYS apart (BAD_USER_INPUT otherwise). */
+export function requirePeriod(from: string, to: string): [string, string] {
+  const start = requireLocalDate(from, 'from');
+  const end = requireLocalDate(to, 'to');
+  if (end < start) throw DomainError.badInput('to is before from', 'to sebelum from', { field: 'to' });
+  if ((Date.parse(end) - Date.parse(start)) / 86_400_000 >= MAX_PERIOD_DAYS) {
+    throw DomainError.badInput(
+      `The period is at most ${MAX_PERIOD_DAYS} days`,
+      `Periode paling lama ${MAX_PERIOD_DAYS} hari`,
+      { field: 'to' },
+    );
+  }
+  return [start, end];
 }
 
 /** a / b to the nearest whole rupiah, halves up (both positive). */
