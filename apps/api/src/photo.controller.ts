@@ -1,23 +1,16 @@
 import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError } from '../../../libs/core/src/domain-error.js';
+import { HTTP_STATUS_OF } from './http/domain-http.filter.js';
 import { PhotoService } from '../../../libs/files/src/photo.service.js';
 import type { Actor } from '../../../libs/identity/src/actor.js';
 import { IdentityService } from '../../../libs/identity/src/identity.service.js';
-
-const STATUS: Record<string, number> = {
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  BAD_USER_INPUT: 400,
-  CONFLICT: 409,
-};
 
 /** Sends a domain error as JSON in both languages (this is REST, outside the GraphQL formatter). */
 export function sendError(res: Response, error: unknown): void {
   if (error instanceof DomainError) {
     res
-      .status(STATUS[error.code] ?? 400)
+      .status(HTTP_STATUS_OF[error.code])
       .json({ code: error.code, message: error.messages.en, messages: error.messages });
     return;
   }

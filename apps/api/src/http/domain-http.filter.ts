@@ -2,12 +2,14 @@ import { Catch, HttpException, type ArgumentsHost, type ExceptionFilter } from '
 import type { Response } from 'express';
 import { DomainError, type ErrorCode } from '../../../../libs/core/src/domain-error.js';
 
-const STATUS: Record<ErrorCode, number> = {
+/** The HTTP status of each domain error code, for every REST endpoint. */
+export const HTTP_STATUS_OF: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  TOO_MANY_REQUESTS: 429,
 };
 
 /**
@@ -24,7 +26,7 @@ export class DomainHttpFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof DomainError) {
-      response.status(STATUS[exception.code]).json({
+      response.status(HTTP_STATUS_OF[exception.code]).json({
         code: exception.code,
         message: exception.messages.en,
         messageId: exception.messages.id,
