@@ -133,7 +133,14 @@ describe('chaos: the worker killed mid-award', () => {
     }
     const first = startWorker(system, { EVALUATION_PAUSE_MS: '120000' });
     children.push(first.child);
-    await eventually(async () => first.output().includes('evaluation paused at engine-ran'), 60_000, 100);
+    // Generous: the child transpiles the whole app at boot, slow on a loaded 2-core machine.
+    await eventually(
+      async () => first.output().includes('evaluation paused at engine-ran'),
+      200_000,
+      100,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; worker output:\n${first.output().slice(-3000)}`);
+    });
     const locked = await db.query(
       `select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'idle in transaction'`,
     );
@@ -160,9 +167,11 @@ describe('chaos: the worker killed mid-award', () => {
     children.push(second.child);
     await eventually(
       async () => (await statuses()).every((status: string) => status === 'AWARDED'),
-      90_000,
+      200_000,
       250,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; worker output:\n${second.output().slice(-3000)}`);
+    });
     const orders: { demand_id: string; cooperative_id: string; lines: number }[] = await db.query(
       `select o.demand_id, o.cooperative_id, count(l.id)::int as lines
          from purchase_order o join order_line l on l.order_id = o.id
@@ -184,5 +193,5 @@ describe('chaos: the worker killed mid-award', () => {
     expect(evaluations).toBe(offers); // evaluated exactly once
     await expectQuantityInvariants(db);
     await stop(second.child, 'SIGTERM');
-  }, 180_000);
+  }, 480_000);
 });

@@ -380,7 +380,7 @@ describe('jobs and races, with the worker stopped (the test runs each job by han
         ),
       );
     }
-    await eventually(async () => Date.now() > Date.parse(closesAt) + 50, 15000);
+    await eventually(async () => Date.now() > Date.parse(closesAt) + 50, 15_000);
     const service = system.api.get(DemandService);
     for (const demands of rounds) {
       const before = await market.footprint();

@@ -56,7 +56,7 @@ describe('a procurement day in Kota Blitar', () => {
       {
         input: {
           deliveryDate,
-          biddingClosesAt: secondsFromNow(8),
+          biddingClosesAt: secondsFromNow(10),
           lines: [
             { commodityCode: 'RICE_MEDIUM', quantity: 350, maxUnitPrice: 14000 },
             { commodityCode: 'EGG', quantity: 150.5 },
@@ -175,7 +175,7 @@ describe('a procurement day in Kota Blitar', () => {
 
   it('splits a line when the best offer is small, and never promises one lot to two kitchens beyond its stock', async () => {
     const deliveryDate = daysFromNow(4);
-    const closesAt = secondsFromNow(4);
+    const closesAt = secondsFromNow(10);
     const first = (
       await system.ok(
         POST_DEMAND,
