@@ -217,9 +217,10 @@ describe('chaos', () => {
         const result = await eventually(
           async () => {
             const retried = await send(second.url, item);
-            return retried.data?.postDemand ? retried : undefined;
+            if (!retried.data?.postDemand) throw new Error(`${item.key}: ${JSON.stringify(retried.errors)}`);
+            return retried;
           },
-          15_000,
+          30_000,
           200,
         );
         const id = result.data!.postDemand.id;
