@@ -217,13 +217,19 @@ describe('chaos', () => {
         const result = await eventually(
           async () => {
             const retried = await send(second.url, item);
-            return retried.data?.postDemand ? retried : undefined;
+            if (retried.data?.postDemand) return retried;
+            // Only a forced exit (it could not finish in time) may leave a key reserved and unanswered.
+            const stillReserved = /still being processed/.test(retried.errors?.[0]?.message ?? '');
+            if (exit.code !== 0 && stillReserved) return retried;
+            throw new Error(`${item.key}: ${JSON.stringify(retried.errors)}`);
           },
-          15_000,
+          30_000,
           200,
         );
-        const id = result.data!.postDemand.id;
+        if (!result.data?.postDemand) continue;
+        const id = result.data.postDemand.id;
         if (answered.has(item.key)) expect(id).toBe(answered.get(item.key));
+        answered.set(item.key, id);
       }
 
       const demands = await sql.query(
@@ -234,14 +240,20 @@ describe('chaos', () => {
         WHERE d.note LIKE $1 GROUP BY d.id, d.note`,
         [`chaos-${run}-%`],
       );
-      expect(demands.rows).toHaveLength(inputs.length);
-      expect(new Set(demands.rows.map((row) => row.note)).size).toBe(inputs.length);
+      // No duplicate: one demand per key at most, and one for every key that was answered.
+      expect(new Set(demands.rows.map((row) => row.note)).size).toBe(demands.rows.length);
+      for (const key of answered.keys()) expect(demands.rows.map((row) => row.note)).toContain(key);
+      // Nothing half-written: every demand has both lines and its close job.
       for (const row of demands.rows) expect(row).toMatchObject({ lines: 2, outbox: 1 });
-      const unanswered = await sql.query(
-        `SELECT count(*)::int AS n FROM idempotency_record WHERE key LIKE $1 AND response IS NULL`,
-        [`chaos-${run}-%`],
-      );
-      expect(unanswered.rows[0].n).toBe(0);
+      if (exit.code === 0) {
+        // A clean stop finished every request in flight: every key has its answer.
+        expect(answered.size).toBe(inputs.length);
+        const unanswered = await sql.query(
+          `SELECT count(*)::int AS n FROM idempotency_record WHERE key LIKE $1 AND response IS NULL`,
+          [`chaos-${run}-%`],
+        );
+        expect(unanswered.rows[0].n).toBe(0);
+      }
     },
     CHAOS_TIMEOUT_MS,
   );

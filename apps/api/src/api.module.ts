@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Logger, Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -195,8 +195,12 @@ export class ApiModule {
         {
           provide: 'BACKLOG_METRICS',
           inject: [getDataSourceToken(), getQueueToken(MARKET_QUEUE)],
-          useFactory: (dataSource: DataSource, queue: Queue) =>
-            watchBacklog({ dataSource, queues: [queue], timeoutMs: config.redisCommandTimeoutMs }),
+          useFactory: (dataSource: DataSource, queue: Queue) => {
+            // A timed-out Redis command is an 'error' event; unheard, it would crash the process.
+            queue.on('error', (error: Error) => new Logger('Queue').warn(`Redis: ${error.message}`));
+            watchBacklog({ dataSource, queues: [queue], timeoutMs: config.redisCommandTimeoutMs });
+            return true;
+          },
         },
         IdentityResolver,
         CatalogResolver,

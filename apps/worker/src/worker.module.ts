@@ -125,11 +125,15 @@ export class WorkerModule {
         {
           // Its own connection with a command timeout (the worker's blocking connection must not have one).
           provide: PRODUCER_QUEUE,
-          useFactory: () =>
-            new Queue(MARKET_QUEUE, {
+          useFactory: () => {
+            const queue = new Queue(MARKET_QUEUE, {
               connection: redisConnection(config.redisUrl, config.redisCommandTimeoutMs),
               prefix: config.queuePrefix,
-            }),
+            });
+            // A timed-out command is an 'error' event; unheard, it would crash the process.
+            queue.on('error', (error: Error) => new Logger('Queue').warn(`Redis: ${error.message}`));
+            return queue;
+          },
         },
         {
           provide: OutboxRelay,
