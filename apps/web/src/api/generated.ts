@@ -274,7 +274,7 @@ export type DemandResult = {
         valid: boolean;
         invalidReason: string | null;
         rank: number;
-        total: number;
+        total: number | null;
         awardedQuantity: number;
         explanation: string;
         explanationId: string;
