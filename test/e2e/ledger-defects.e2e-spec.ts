@@ -129,25 +129,25 @@ describe('the ledger defects (issue 7: 1, 2, 3, 12)', () => {
   describe('1. one absurd price', () => {
     it('an offer above 10x the reference price, or worth more than one order may hold, is BAD_USER_INPUT in both languages', async () => {
       const closesAt = secondsFromNow(3600);
-      const rice = await postDemand(t.kitchen, daysFromNow(30), 'RICE_MEDIUM', 2000, closesAt);
-      const lot = await addLot(t.sentul, 'RICE_MEDIUM', 2000);
-      // Reference for RICE_MEDIUM in Kota Blitar: Rp13.500 per kg; 10x is the most an offer may ask.
+      const potatoes = await postDemand(t.kitchen, daysFromNow(30), 'POTATO', 2000, closesAt);
+      const lot = await addLot(t.sentul, 'POTATO', 2000);
+      // Reference for POTATO in Kota Blitar: Rp18.000 per kg, an observed price with no legal ceiling; 10x is the most an offer may ask.
       const tooDear = await system.request(
         SUBMIT,
         {
-          input: { demandLineId: rice.lineId, stockLotId: lot, quantity: 2000, unitPrice: 135_001 },
+          input: { demandLineId: potatoes.lineId, stockLotId: lot, quantity: 2000, unitPrice: 180_001 },
         },
         { token: t.sentul },
       );
       expect(errorCode(tooDear)).toBe('BAD_USER_INPUT');
-      expect(tooDear.errors![0]!.message).toContain('10× the reference price Rp13.500');
+      expect(tooDear.errors![0]!.message).toContain('10× the reference price Rp18.000');
       expect((tooDear.errors![0]!.extensions!['messages'] as { id: string }).id).toContain(
-        'harga acuan Rp13.500',
+        'harga acuan Rp18.000',
       );
       const absurd = await system.request(
         SUBMIT,
         {
-          input: { demandLineId: rice.lineId, stockLotId: lot, quantity: 2, unitPrice: Number(MAX_SAFE) },
+          input: { demandLineId: potatoes.lineId, stockLotId: lot, quantity: 2, unitPrice: Number(MAX_SAFE) },
         },
         { token: t.sentul },
       );
@@ -156,18 +156,18 @@ describe('the ledger defects (issue 7: 1, 2, 3, 12)', () => {
         SUBMIT_MANY,
         {
           input: [
-            { demandLineId: rice.lineId, stockLotId: lot, quantity: 2000, unitPrice: 13_000 },
-            { demandLineId: rice.lineId, stockLotId: lot, quantity: 2000, unitPrice: 9_000_000_000 },
+            { demandLineId: potatoes.lineId, stockLotId: lot, quantity: 2000, unitPrice: 13_000 },
+            { demandLineId: potatoes.lineId, stockLotId: lot, quantity: 2000, unitPrice: 9_000_000_000 },
           ],
         },
         { token: t.sentul },
       );
       expect(errorCode(batch)).toBe('BAD_USER_INPUT');
       // At 10x exactly the offer stands.
-      expect(await offer(t.sentul, rice.lineId, lot, 2000, 135_000)).toEqual(expect.any(String));
+      expect(await offer(t.sentul, potatoes.lineId, lot, 2000, 180_000)).toEqual(expect.any(String));
       const [{ count }] = await db.query(
         `select count(*)::int as count from offer where demand_line_id = $1`,
-        [rice.lineId],
+        [potatoes.lineId],
       );
       expect(count).toBe(1);
     });
@@ -175,17 +175,17 @@ describe('the ledger defects (issue 7: 1, 2, 3, 12)', () => {
     it('a demand whose orders cannot be stored fails alone: the market is evaluated, the demand is marked, coordinators are alerted, reports still answer', async () => {
       const closesAt = secondsFromNow(3600);
       const deliveryDate = daysFromNow(31);
-      const poisoned = await postDemand(t.kitchen, deliveryDate, 'RICE_MEDIUM', 2000, closesAt);
+      const poisoned = await postDemand(t.kitchen, deliveryDate, 'POTATO', 2000, closesAt);
       const twoKilos = await postDemand(t.otherKitchen, deliveryDate, 'EGG', 2, closesAt);
-      const healthy = await postDemand(t.otherKitchen, deliveryDate, 'RICE_MEDIUM', 100, closesAt);
-      const sentulRice = await addLot(t.sentul, 'RICE_MEDIUM', 2000);
+      const healthy = await postDemand(t.otherKitchen, deliveryDate, 'POTATO', 100, closesAt);
+      const sentulPotatoes = await addLot(t.sentul, 'POTATO', 2000);
       const sentulEggs = await addLot(t.sentul, 'EGG', 10);
-      const turiRice = await addLot(t.turi, 'RICE_MEDIUM', 500);
-      await offer(t.turi, healthy.lineId, turiRice, 100, 13_000);
-      await offer(t.turi, poisoned.lineId, turiRice, 400, 13_400);
+      const turiPotatoes = await addLot(t.turi, 'POTATO', 500);
+      await offer(t.turi, healthy.lineId, turiPotatoes, 100, 13_000);
+      await offer(t.turi, poisoned.lineId, turiPotatoes, 400, 13_400);
       // Offers stored before prices were bounded (the probe's case): 2,000 kg and 2 kg at Rp 2^53 - 1.
       for (const [line, demandId, lot, quantity] of [
-        [poisoned.lineId, poisoned.id, sentulRice, '2000'],
+        [poisoned.lineId, poisoned.id, sentulPotatoes, '2000'],
         [twoKilos.lineId, twoKilos.id, sentulEggs, '2'],
       ] as const) {
         await db.query(
