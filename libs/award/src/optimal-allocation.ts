@@ -12,7 +12,7 @@ import { improveLocally } from './local-search.js';
 import { compareIds, type RankedOffer } from './scoring.js';
 
 /**
- * Optimal allocation (engine version optimal-2).
+ * Optimal allocation (engine version optimal-3: optimal-2 plus the local search after the repair).
  *
  * The batch decomposes into components: lots of one commodity and the lines they are offered
  * to, linked by valid offers (a lot holds one commodity, so components never mix commodities).
