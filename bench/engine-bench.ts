@@ -65,6 +65,18 @@ export interface ScenarioResult {
   fallbackComponents: number;
   /** HiGHS MIP (split rules included) on a few batches: engine objective ÷ MIP optimum. */
   engineVsMip: { batches: number; mean: number; min: number; mipVsLp: number } | null;
+  /**
+   * The MIP gap, before (repair only, `localSearch: false`) and after the local search, on the
+   * batches whose MIP HiGHS solved to optimality within the time limit; `vsBoundMin` is the worst
+   * engine ÷ HiGHS's proven bound over every sampled batch (a pessimistic figure).
+   */
+  mipGap: {
+    sampled: number;
+    optimal: number;
+    timeLimitSeconds: number;
+    before: GapFigures;
+    after: GapFigures;
+  } | null;
   engine: MethodQuality;
   greedy: MethodQuality;
   wholeLine: MethodQuality;
@@ -80,6 +92,15 @@ export interface ScenarioResult {
   generationSeconds: number;
   highsSeconds: number;
   wallSeconds: number;
+}
+
+export interface GapFigures {
+  mean: number;
+  min: number;
+  worstGap: number;
+  vsBoundMin: number;
+  engineMsP50: number;
+  engineMsP95: number;
 }
 
 export interface EngineBenchResult {
@@ -100,6 +121,19 @@ function distribution(values: number[]): Distribution {
     p95: at(0.95),
     max: sorted[sorted.length - 1],
     total: values.reduce((s, v) => s + v, 0),
+  };
+}
+
+function gapFigures(g: { ratios: number[]; vsBound: number[]; ms: number[] }): GapFigures {
+  const times = distribution(g.ms);
+  const min = g.ratios.length ? Math.min(...g.ratios) : NaN;
+  return {
+    mean: g.ratios.length ? g.ratios.reduce((s, r) => s + r, 0) / g.ratios.length : NaN,
+    min,
+    worstGap: 1 - min,
+    vsBoundMin: Math.min(...g.vsBound),
+    engineMsP50: times.median,
+    engineMsP95: times.p95,
   };
 }
 
@@ -138,7 +172,7 @@ async function runScenario(
   specs: Iterable<MarketSpec>,
   lpSample: (index: number) => boolean,
   log: (line: string) => void,
-  extra: { relaxRules?: boolean; mipSample?: (index: number) => boolean } = {},
+  extra: { relaxRules?: boolean; mipSample?: (index: number) => boolean; mipTimeLimitSeconds?: number } = {},
 ): Promise<ScenarioResult> {
   const catalog = loadCatalog();
   const started = performance.now();
@@ -159,6 +193,11 @@ async function runScenario(
   let repairedComponents = 0;
   let fallbackComponents = 0;
   const mipRatios: number[] = [];
+  const gap = {
+    before: { ratios: [] as number[], vsBound: [] as number[], ms: [] as number[] },
+    after: { ratios: [] as number[], vsBound: [] as number[], ms: [] as number[] },
+    sampled: 0,
+  };
   const mipVsLp: number[] = [];
   let generationMs = 0;
   let highsMs = 0;
@@ -213,10 +252,23 @@ async function runScenario(
             lpInstanceOf(input, result),
             minimum,
             input.rules.maxSuppliersPerLine,
-            60,
+            extra.mipTimeLimitSeconds ?? 60,
           );
           highsMs += performance.now() - t;
-          log(`  ${spec.id}: MIP ${mip.status}, engine/MIP ${(result.objective / mip.objective).toFixed(5)}`);
+          t = performance.now();
+          const repairedOnly = evaluateBatch(input, { localSearch: false });
+          gap.before.ms.push(performance.now() - t);
+          gap.after.ms.push(engineMs[engineMs.length - 1]);
+          gap.sampled++;
+          gap.before.vsBound.push(repairedOnly.objective / mip.bound);
+          gap.after.vsBound.push(result.objective / mip.bound);
+          if (mip.status === 'Optimal') {
+            gap.before.ratios.push(repairedOnly.objective / mip.objective);
+            gap.after.ratios.push(result.objective / mip.objective);
+          }
+          log(
+            `  ${spec.id}: MIP ${mip.status}, engine/MIP ${(result.objective / mip.objective).toFixed(6)} (repair only ${(repairedOnly.objective / mip.objective).toFixed(6)})`,
+          );
           if (mip.status === 'Optimal') {
             mipRatios.push(result.objective / mip.objective);
             mipVsLp.push(mip.objective / lp.objective);
@@ -264,6 +316,15 @@ async function runScenario(
           mipVsLp: mipVsLp.reduce((s, r) => s + r, 0) / mipVsLp.length,
         }
       : null,
+    mipGap: gap.sampled
+      ? {
+          sampled: gap.sampled,
+          optimal: gap.after.ratios.length,
+          timeLimitSeconds: extra.mipTimeLimitSeconds ?? 60,
+          before: gapFigures(gap.before),
+          after: gapFigures(gap.after),
+        }
+      : null,
     engine: quality.engine.result(),
     greedy: quality.greedy.result(),
     wholeLine: quality.wholeLine.result(),
@@ -305,7 +366,8 @@ export async function runEngineBench(options: EngineBenchOptions = {}): Promise<
         Array.from({ length: n }, (_, i) => kotaBlitarSpec(seed + i)),
         () => true,
         log,
-        { mipSample: (i) => i < (quick ? 1 : 3) },
+        // The MIP gap on every batch (at least 30 without --quick), before and after the search.
+        { mipSample: (i) => i < (quick ? 3 : 30), mipTimeLimitSeconds: quick ? 10 : 30 },
       ),
     );
   }
@@ -455,6 +517,38 @@ export function formatEngineBench(result: EngineBenchResult): string {
       `max rel. diff ${s.lpBoundMaxRelativeDifference?.toExponential(1) ?? '—'}; exact path vs HiGHS ${s.exactMaxRelativeDifference?.toExponential(1) ?? '—'}`,
     ]);
   }
+  const gapTable: string[][] = [
+    [
+      'scenario',
+      'allocation',
+      'batches (MIP optimal)',
+      'engine/MIP mean',
+      'min',
+      'worst gap',
+      'engine/MIP bound min',
+      'engine ms p50',
+      'p95',
+    ],
+  ];
+  for (const s of result.scenarios) {
+    if (!s.mipGap) continue;
+    for (const [label, g] of [
+      ['repair only (before)', s.mipGap.before],
+      ['with local search (after)', s.mipGap.after],
+    ] as const) {
+      gapTable.push([
+        s.name,
+        label,
+        `${s.mipGap.sampled} (${s.mipGap.optimal}, limit ${s.mipGap.timeLimitSeconds} s)`,
+        g.mean.toFixed(6),
+        g.min.toFixed(6),
+        `${(100 * g.worstGap).toFixed(4)}%`,
+        g.vsBoundMin.toFixed(6),
+        ms(g.engineMsP50),
+        ms(g.engineMsP95),
+      ]);
+    }
+  }
   const render = (table: string[][]) => {
     const widths = table[0].map((_, c) => Math.max(...table.map((r) => (r[c] ?? '').length)));
     return table
@@ -472,5 +566,6 @@ export function formatEngineBench(result: EngineBenchResult): string {
         `${s.name}: ${s.description}. Wall ${s.wallSeconds.toFixed(0)} s (generation ${s.generationSeconds.toFixed(0)} s, HiGHS ${s.highsSeconds.toFixed(0)} s).`,
     )
     .join('\n');
-  return `${render(rows)}\n\n${render(quality)}\n\n${notes}\nMachine: ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}. Bench wall time ${result.wallSeconds.toFixed(0)} s.`;
+  const gapPart = gapTable.length > 1 ? `MIP gap (split rules in)\n${render(gapTable)}\n\n` : '';
+  return `${render(rows)}\n\n${render(quality)}\n\n${gapPart}${notes}\nMachine: ${result.machine.cpu}, ${result.machine.cores} cores, Node ${result.machine.node}. Bench wall time ${result.wallSeconds.toFixed(0)} s.`;
 }

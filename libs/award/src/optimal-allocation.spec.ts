@@ -450,4 +450,34 @@ describe('optimal allocation on random market days (property)', () => {
     expect(paths.get('exact') ?? 0).toBeGreaterThan(20);
     expect(paths.get('repaired') ?? 0).toBeGreaterThan(20);
   });
+
+  it('local search after the repair keeps every rule and is never worse than the repair alone', () => {
+    let improved = 0;
+    let searched = 0;
+    fc.assert(
+      fc.property(instanceArb, (generated) => {
+        const input = toInput(generated);
+        const repairedOnly = evaluateBatch(input, { localSearch: false });
+        const result = evaluateBatch(input);
+        assertKeepsEveryRule(input, result);
+        assertKeepsEveryRule(input, repairedOnly);
+        // Coverage first, then the objective (which also holds the score).
+        expect(coverage(result)).toBeGreaterThanOrEqual(coverage(repairedOnly) - 1e-12);
+        expect(result.objective).toBeGreaterThanOrEqual(repairedOnly.objective * (1 - 1e-12));
+        expect(repairedOnly.solver!.localSearchMoves).toBe(0);
+        if (result.path === 'exact') expect(result).toEqual(repairedOnly);
+        if (result.solver!.localSearchMoves > 0) searched++;
+        if (result.objective > repairedOnly.objective * (1 + 1e-12)) improved++;
+        // Work is a count: a smaller budget changes nothing run to run, and still keeps the rules.
+        const tight = { workBudgetPerComponent: 3_000 };
+        const small = evaluateBatch(input, tight);
+        assertKeepsEveryRule(input, small);
+        expect(evaluateBatch(input, tight)).toEqual(small);
+      }),
+      { numRuns: 250 },
+    );
+    // The search must have acted for the property to mean something.
+    expect(searched).toBeGreaterThan(5);
+    expect(improved).toBeGreaterThan(5);
+  });
 });
