@@ -1,7 +1,8 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
-import { lexicographicSortSchema, printSchema } from 'graphql';
+import { lexicographicSortSchema, parse, printSchema, validate } from 'graphql';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { generateOperationTypes } from '../../apps/web/codegen/generate-operations.js';
+import { queryLimitsRule } from '../../apps/api/src/graphql/query-limits.rule.js';
 import { TestSystem } from '../support/test-app.js';
 
 /**
@@ -30,5 +31,18 @@ describe('the web client types', () => {
     }
     expect(readFileSync(schemaFile, 'utf8')).toBe(sdl);
     expect(readFileSync(generatedFile, 'utf8')).toBe(generated);
+  });
+
+  it("each fit within the API's depth, size and cost limits (a screen the API refuses is a broken screen)", () => {
+    const schema = system.api.get(GraphQLSchemaHost).schema;
+    const document = parse(readFileSync(operationsFile, 'utf8'));
+    const refused = document.definitions.flatMap((definition) =>
+      definition.kind === 'OperationDefinition'
+        ? validate(schema, { ...document, definitions: [definition] }, [queryLimitsRule]).map(
+            (error) => `${definition.name?.value}: ${error.message}`,
+          )
+        : [],
+    );
+    expect(refused).toEqual([]);
   });
 });
