@@ -474,7 +474,7 @@ describe('optimal allocation on random market days (property)', () => {
         assertKeepsEveryRule(input, small);
         expect(evaluateBatch(input, tight)).toEqual(small);
       }),
-      { numRuns: 250 },
+      { numRuns: 400, seed: 20261201 }, // fixed: how often the search acts depends on the cases drawn
     );
     // The search must have acted for the property to mean something.
     expect(searched).toBeGreaterThan(5);
