@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { mutate, type ApiError } from '../api/client.js';
 import {
   AddStockLot,
@@ -191,6 +191,11 @@ function OpenLineCard({
   const batchField = (field: string) =>
     batchError && batchError.field === field ? batchError.error.message : null;
   const draftLot = draft ? pickable.find((lot) => lot.id === draft.lotId) : undefined;
+  const draftForm = useRef<HTMLDivElement>(null);
+  // The error may concern a line far up the list: bring it into view above the send bar.
+  useEffect(() => {
+    if (batchError) draftForm.current?.scrollIntoView({ block: 'end' });
+  }, [batchError]);
   return (
     <li className={draft ? 'card picked' : 'card'} aria-label={`${name} · ${line.demand.kitchen.name}`}>
       <div className="row-head">
@@ -232,7 +237,7 @@ function OpenLineCard({
           : t('noStockForLine')}
       </p>
       {draft ? (
-        <div className="form">
+        <div className="form" ref={draftForm}>
           <Field label={t('stockLot')} error={batchField('stockLotId')}>
             {(props) => (
               <select
