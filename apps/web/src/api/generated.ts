@@ -410,7 +410,7 @@ export type OrderVariables = {
 };
 export const Order: TypedDocument<OrderResult, OrderVariables> = {
   name: 'Order',
-  source: "query Order($status: OrderStatus) {\n  purchaseOrders(first: 200, status: $status) {\n    edges {\n      node {\n        id\n        number\n        status\n        deliveryDate\n        deliverBy\n        total\n        dispatchedAt\n        receivedAt\n        declineReason\n        inspectorName\n        temperatureCelsius\n        photoUrl\n        kitchen {\n          id\n          name\n        }\n        cooperative {\n          id\n          name\n        }\n        lines {\n          id\n          quantity\n          unitPrice\n          acceptedQuantity\n          rejectedQuantity\n          rejectionReason\n          commodity {\n            code\n            name\n            nameId\n            baseUnit\n          }\n        }\n      }\n    }\n  }\n}",
+  source: "query Order($status: OrderStatus) {\n  purchaseOrders(first: 100, status: $status) {\n    edges {\n      node {\n        id\n        number\n        status\n        deliveryDate\n        deliverBy\n        total\n        dispatchedAt\n        receivedAt\n        declineReason\n        inspectorName\n        temperatureCelsius\n        photoUrl\n        kitchen {\n          id\n          name\n        }\n        cooperative {\n          id\n          name\n        }\n        lines {\n          id\n          quantity\n          unitPrice\n          acceptedQuantity\n          rejectedQuantity\n          rejectionReason\n          commodity {\n            code\n            name\n            nameId\n            baseUnit\n          }\n        }\n      }\n    }\n  }\n}",
   mutation: false,
 };
 
