@@ -158,6 +158,7 @@ describe('the browser client: a procurement day', () => {
       await coopA.getByText(/Stok Anda: 60 kg/).waitFor();
       await audit(coopA, '21-cooperative-open-demands');
       await offer(coopA, '60', '13000');
+      // Below rice's legal ceiling (HET Rp 13.500), which the API now enforces.
       await offer(coopB, '60', '13400');
 
       // The kitchen closes bidding; every offer's evaluation and the awards appear.

@@ -12,6 +12,8 @@ export interface ApiError {
   message: string;
   code?: string;
   field?: string;
+  /** Which input of a list the error concerns (e.g. the offer in submitOffers). */
+  index?: number;
 }
 
 export type MutationOutcome<T> =
@@ -21,7 +23,7 @@ interface GraphQLResponse {
   data?: unknown;
   errors?: {
     message: string;
-    extensions?: { code?: string; field?: string; messages?: Record<string, string> };
+    extensions?: { code?: string; field?: string; index?: number; messages?: Record<string, string> };
   }[];
 }
 
@@ -52,6 +54,7 @@ function firstError(body: GraphQLResponse, locale: Locale): ApiError {
     message: messages?.[locale] ?? error.message,
     code: error.extensions?.code,
     field: error.extensions?.field,
+    index: error.extensions?.index,
   };
 }
 

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { mutate, type ApiError } from '../api/client.js';
 import {
   AddStockLot,
@@ -12,11 +12,21 @@ import {
   SettleConsignment,
   StockLots,
   SubmitOffers,
+  type OfferStatus,
   type OpenDemandLinesResult,
   type QualityGrade,
   type StockSource,
 } from '../api/generated.js';
 import { useNow } from '../clock.js';
+import {
+  draftFor,
+  errorTarget,
+  parseQuantity,
+  parseRupiah,
+  quantityForLot,
+  usableLots,
+  type OfferDraft,
+} from '../offer-batch.js';
 import { formatCountdown, formatDate, formatQuantity, formatRupiah, localDate } from '../format.js';
 import { usePaged, useQuery, useSession } from '../session.js';
 import {
@@ -48,29 +58,127 @@ export function OpenLinesPage() {
   const { t } = useSession();
   const list = usePaged(OpenDemandLines, (result) => result.openDemandLines);
   const lots = list.data?.myStockLots.edges.map((edge) => edge.node) ?? [];
+  // Lines picked for the many-at-once offer, with what the operator set for each.
+  const [drafts, setDrafts] = useState<Record<string, OfferDraft>>({});
+  const [sent, setSent] = useState<Record<string, OfferStatus | 'QUEUED'>>({});
+  const [batchError, setBatchError] = useState<{
+    lineId: string | null;
+    field: string | null;
+    error: ApiError;
+  } | null>(null);
+  const [sending, setSending] = useState(false);
+  const [sentCount, setSentCount] = useState<{ n: number; queued: boolean } | null>(null);
+  const picked = list.nodes.filter((line) => drafts[line.id]);
+  const lotsOf = (line: OpenLine) => lots.filter((lot) => lot.commodity.code === line.commodity.code);
+
+  async function sendAll() {
+    setBatchError(null);
+    setSentCount(null);
+    setSending(true);
+    const result = await mutate(SubmitOffers, {
+      input: picked.map((line) => ({
+        demandLineId: line.id,
+        stockLotId: drafts[line.id]!.lotId,
+        quantity: parseQuantity(drafts[line.id]!.quantity),
+        unitPrice: parseRupiah(drafts[line.id]!.unitPrice),
+      })),
+    });
+    setSending(false);
+    if (result.status === 'error') {
+      const target = errorTarget(result.error);
+      const line = target.index === null ? undefined : picked[target.index];
+      setBatchError({ lineId: line?.id ?? null, field: target.field, error: result.error });
+      return;
+    }
+    const statuses: Record<string, OfferStatus | 'QUEUED'> = {};
+    picked.forEach((line, index) => {
+      statuses[line.id] = result.status === 'done' ? result.data.submitOffers[index]!.status : 'QUEUED';
+    });
+    setSent((before) => ({ ...before, ...statuses }));
+    setDrafts({});
+    setSentCount({ n: picked.length, queued: result.status === 'queued' });
+  }
+
   return (
     <Page title={t('openLines')}>
       <Loading state={list} />
       {list.data && list.nodes.length === 0 ? <p className="muted">{t('noOpenLines')}</p> : null}
+      {list.nodes.some((line) => draftFor(lotsOf(line), line)) ? (
+        <p className="muted">{t('pickLinesHint')}</p>
+      ) : null}
       <ul className="cards">
         {list.nodes.map((line) => (
           <OpenLineCard
             key={line.id}
             line={line}
-            lots={lots.filter((lot) => lot.commodity.code === line.commodity.code)}
+            lots={lotsOf(line)}
+            draft={drafts[line.id] ?? null}
+            onDraft={(draft) => {
+              setSentCount(null);
+              setDrafts((before) => {
+                const next = { ...before };
+                if (draft) next[line.id] = draft;
+                else delete next[line.id];
+                return next;
+              });
+            }}
+            batchError={batchError && batchError.lineId === line.id ? batchError : null}
+            sentStatus={sent[line.id] ?? null}
           />
         ))}
       </ul>
       <LoadMore hasNext={list.hasNext} onMore={list.loadMore} />
+      {picked.length > 0 || sentCount || batchError ? (
+        <section className="batch-bar" aria-label={t('sendAllOffers')}>
+          {batchError && batchError.lineId === null ? (
+            <ErrorText>{batchError.error.message}</ErrorText>
+          ) : null}
+          {sentCount ? (
+            sentCount.queued ? (
+              <Waiting outcome="queued" />
+            ) : (
+              <Notice>{t('offersSent', { n: sentCount.n })}</Notice>
+            )
+          ) : null}
+          {picked.length > 0 ? (
+            <div className="row-head">
+              <span>
+                <strong>{t('linesPicked', { n: picked.length })}</strong>
+                <br />
+                <small className="muted">{t('allOrNothing')}</small>
+              </span>
+              <button type="button" disabled={sending} onClick={() => void sendAll()}>
+                {t('sendAllOffers')}
+              </button>
+            </div>
+          ) : null}
+        </section>
+      ) : null}
     </Page>
   );
 }
 
-function OpenLineCard({ line, lots }: { line: OpenLine; lots: Lot[] }) {
+function OpenLineCard({
+  line,
+  lots,
+  draft,
+  onDraft,
+  batchError,
+  sentStatus,
+}: {
+  line: OpenLine;
+  lots: Lot[];
+  draft: OfferDraft | null;
+  onDraft: (draft: OfferDraft | null) => void;
+  batchError: { field: string | null; error: ApiError } | null;
+  sentStatus: OfferStatus | 'QUEUED' | null;
+}) {
   const { t, locale } = useSession();
   const now = useNow(30_000);
+  const headingId = useId();
   const usable = lots.filter((lot) => lot.availableQuantity > 0);
   const available = usable.reduce((sum, lot) => sum + lot.availableQuantity, 0);
+  const pickable = usableLots(lots, line);
   const [open, setOpen] = useState(false);
   const [lotId, setLotId] = useState(usable[0]?.id ?? '');
   const [quantity, setQuantity] = useState(
@@ -80,15 +188,40 @@ function OpenLineCard({ line, lots }: { line: OpenLine; lots: Lot[] }) {
   const [error, setError] = useState<ApiError | null>(null);
   const [outcome, setOutcome] = useState<'queued' | 'done' | null>(null);
   const name = commodityName(line.commodity, locale);
+  const batchField = (field: string) =>
+    batchError && batchError.field === field ? batchError.error.message : null;
+  const draftLot = draft ? pickable.find((lot) => lot.id === draft.lotId) : undefined;
+  const draftForm = useRef<HTMLDivElement>(null);
+  // The error may concern a line far up the list: bring it into view above the send bar.
+  useEffect(() => {
+    if (batchError) draftForm.current?.scrollIntoView({ block: 'end' });
+  }, [batchError]);
   return (
-    <li className="card" aria-label={`${name} · ${line.demand.kitchen.name}`}>
-      <h2>
-        {name} · {formatQuantity(line.quantity, locale)} {line.commodity.baseUnit}
-      </h2>
+    <li className={draft ? 'card picked' : 'card'} aria-label={`${name} · ${line.demand.kitchen.name}`}>
+      <div className="row-head">
+        <h2 id={`${headingId}-title`}>
+          {name} · {formatQuantity(line.quantity, locale)} {line.commodity.baseUnit}
+        </h2>
+        {pickable.length > 0 && sentStatus === null && outcome === null ? (
+          <label className="check pick">
+            <input
+              type="checkbox"
+              checked={draft !== null}
+              aria-describedby={`${headingId}-title ${headingId}-kitchen`}
+              onChange={(e) => {
+                setOpen(false);
+                onDraft(e.target.checked ? draftFor(pickable, line) : null);
+              }}
+            />
+            {t('pickLine')}
+          </label>
+        ) : null}
+        {sentStatus && sentStatus !== 'QUEUED' ? <StatusBadge kind="OfferStatus" value={sentStatus} /> : null}
+      </div>
       <p className="countdown">
         {t('closesIn', { time: formatCountdown(line.demand.biddingClosesAt, now, locale) })}
       </p>
-      <p>
+      <p id={`${headingId}-kitchen`}>
         {line.demand.kitchen.name} · {formatDate(line.demand.deliveryDate, locale)}
         {line.maxUnitPrice !== null ? (
           <>
@@ -103,7 +236,70 @@ function OpenLineCard({ line, lots }: { line: OpenLine; lots: Lot[] }) {
           ? t('youCouldOffer', { q: `${formatQuantity(available, locale)} ${line.commodity.baseUnit}` })
           : t('noStockForLine')}
       </p>
-      {usable.length > 0 && !open && outcome === null ? (
+      {draft ? (
+        <div className="form" ref={draftForm}>
+          <Field label={t('stockLot')} error={batchField('stockLotId')}>
+            {(props) => (
+              <select
+                {...props}
+                value={draft.lotId}
+                onChange={(e) => {
+                  const lot = pickable.find((candidate) => candidate.id === e.target.value);
+                  onDraft({ ...draft, lotId: e.target.value, quantity: quantityForLot(lot, line) });
+                }}
+              >
+                {pickable.map((lot) => (
+                  <option key={lot.id} value={lot.id}>
+                    {t('grade')} {lot.grade} ·{' '}
+                    {t('available', { q: formatQuantity(lot.availableQuantity, locale) })}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <div className="pair">
+            <Field
+              label={t('quantity')}
+              error={batchField('quantity')}
+              hint={`${line.commodity.baseUnit} · ≤ ${formatQuantity(
+                Math.min(line.quantity, draftLot?.availableQuantity ?? line.quantity),
+                locale,
+              )}`}
+            >
+              {(props) => (
+                <input
+                  {...props}
+                  inputMode="decimal"
+                  required
+                  value={draft.quantity}
+                  onChange={(e) => onDraft({ ...draft, quantity: e.target.value })}
+                />
+              )}
+            </Field>
+            <Field
+              label={t('unitPrice')}
+              error={batchField('unitPrice')}
+              hint={`Rp / ${line.commodity.baseUnit}`}
+            >
+              {(props) => (
+                <input
+                  {...props}
+                  inputMode="numeric"
+                  required
+                  value={draft.unitPrice}
+                  onChange={(e) => onDraft({ ...draft, unitPrice: e.target.value })}
+                />
+              )}
+            </Field>
+          </div>
+          {batchError && !['stockLotId', 'quantity', 'unitPrice'].includes(batchError.field ?? '') ? (
+            <ErrorText>{batchError.error.message}</ErrorText>
+          ) : null}
+        </div>
+      ) : null}
+      {sentStatus === 'QUEUED' ? <Waiting outcome="queued" /> : null}
+      {sentStatus && sentStatus !== 'QUEUED' ? <Notice>{t('offerSent')}</Notice> : null}
+      {usable.length > 0 && !open && outcome === null && !draft && sentStatus === null ? (
         <button type="button" onClick={() => setOpen(true)}>
           {t('makeOffer')}
         </button>

@@ -505,10 +505,12 @@ export function DemandPage({ id }: { id: string }) {
                           <p>
                             {formatQuantity(evaluation.offer.quantity, locale)} {line.commodity.baseUnit} ×{' '}
                             {formatRupiah(evaluation.offer.unitPrice, locale)} · {t('grade')}{' '}
-                            {evaluation.offer.grade} ·{' '}
-                            {t('score', {
-                              n: formatQuantity(Math.round(evaluation.total * 100) / 100, locale),
-                            })}
+                            {evaluation.offer.grade}
+                            {evaluation.total !== null
+                              ? ` · ${t('score', {
+                                  n: formatQuantity(Math.round(evaluation.total * 100) / 100, locale),
+                                })}`
+                              : null}
                           </p>
                           <p className="explanation">
                             {locale === 'id' ? evaluation.explanationId : evaluation.explanation}
