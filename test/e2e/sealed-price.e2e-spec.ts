@@ -71,7 +71,7 @@ describe('a sealed price stays sealed after the award', () => {
           deliveryDate: daysFromNow(3),
           biddingClosesAt: secondsFromNow(3600),
           weights: { price: 0.2, quality: 0.8, distance: 0, reliability: 0 },
-          lines: [{ commodityCode: 'RICE_MEDIUM', quantity: 100 }],
+          lines: [{ commodityCode: 'POTATO', quantity: 100 }],
         },
       },
       { token: kitchen },
@@ -82,7 +82,7 @@ describe('a sealed price stays sealed after the award', () => {
     for (const who of ['cheap', 'winner', 'dear'] as const) {
       const lot = await system.ok(
         ADD_LOT,
-        { input: { commodityCode: 'RICE_MEDIUM', quantity: 100, grade: grades[who], source: 'OWN' } },
+        { input: { commodityCode: 'POTATO', quantity: 100, grade: grades[who], source: 'OWN' } },
         { token: coop[who] },
       );
       await system.ok(

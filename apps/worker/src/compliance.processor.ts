@@ -1,7 +1,10 @@
 import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bullmq';
 import { CertificatesService } from '../../../libs/catalog/src/certificates.service.js';
+import { APP_CONFIG } from '../../../libs/core/src/app-config.module.js';
+import type { AppConfig } from '../../../libs/core/src/app-config.js';
+import { scheduleRepeatable } from './repeatable-schedule.js';
 import { instantToLocalDate } from '../../../libs/core/src/time.js';
 import {
   CERTIFICATE_CHECK_EVERY_MS,
@@ -20,13 +23,15 @@ export class ComplianceProcessor extends WorkerHost implements OnApplicationBoot
   constructor(
     private readonly certificates: CertificatesService,
     @InjectQueue(COMPLIANCE_QUEUE) private readonly queue: Queue,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     super();
   }
 
   /** Every worker upserts the one schedule (fixed id): the check runs at boot and every 6 hours. */
-  async onApplicationBootstrap(): Promise<void> {
-    await this.queue.upsertJobScheduler(
+  onApplicationBootstrap(): void {
+    scheduleRepeatable(
+      this.queue,
       CERTIFICATE_CHECK_SCHEDULER_ID,
       { every: CERTIFICATE_CHECK_EVERY_MS },
       {
@@ -34,6 +39,7 @@ export class ComplianceProcessor extends WorkerHost implements OnApplicationBoot
         data: { v: 1 },
         opts: { attempts: JOB_ATTEMPTS, backoff: JOB_BACKOFF },
       },
+      { timeoutMs: this.config.redisCommandTimeoutMs, what: 'the certificate check', logger: this.logger },
     );
   }
 

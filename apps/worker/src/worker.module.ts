@@ -14,7 +14,6 @@ import { createServer, type Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { APP_CONFIG, AppConfigModule } from '../../../libs/core/src/app-config.module.js';
-import { withTimeout } from '../../../libs/core/src/with-timeout.js';
 import { DatabaseModule } from '../../../libs/database/src/database.module.js';
 import {
   COMPLIANCE_QUEUE,
@@ -31,6 +30,7 @@ import { MarketModule } from '../../../libs/market/src/market.module.js';
 import { metricsRegistry, watchBacklog } from '../../../libs/observability/src/metrics.js';
 import { TradeModule } from '../../../libs/trade/src/trade.module.js';
 import { MarketProcessor } from './market.processor.js';
+import { scheduleRepeatable } from './repeatable-schedule.js';
 
 /** Producer-side queue (the relay's and the scheduler's): Redis calls time out. */
 const PRODUCER_QUEUE = 'PRODUCER_QUEUE';
@@ -58,7 +58,13 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
       queues: [this.queue],
       timeoutMs: this.config.redisCommandTimeoutMs,
     });
-    void this.schedulePruning();
+    scheduleRepeatable(
+      this.queue,
+      jobIds.pruneRecords(),
+      { every: this.config.pruneIntervalMs },
+      { name: JOB_PRUNE_RECORDS, data: { v: 1 }, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      { timeoutMs: this.config.redisCommandTimeoutMs, what: 'pruning', logger: this.logger },
+    );
     if (this.config.workerMetricsPort > 0) this.serveMetrics(this.config.workerMetricsPort);
   }
 
@@ -70,24 +76,6 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
-  }
-
-  /** Not awaited at boot: a worker whose Redis is down still starts (and retries later). */
-  private async schedulePruning(): Promise<void> {
-    try {
-      await withTimeout(
-        this.queue.upsertJobScheduler(
-          jobIds.pruneRecords(),
-          { every: this.config.pruneIntervalMs },
-          { name: JOB_PRUNE_RECORDS, data: { v: 1 }, opts: { removeOnComplete: true, removeOnFail: 100 } },
-        ),
-        this.config.redisCommandTimeoutMs,
-        'Redis (scheduling pruning)',
-      );
-    } catch (error) {
-      this.logger.warn(`Pruning not scheduled yet: ${(error as Error).message}; retrying in a minute`);
-      setTimeout(() => void this.schedulePruning(), 60_000).unref();
-    }
   }
 
   private serveMetrics(port: number): void {
