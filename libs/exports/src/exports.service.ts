@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../../core/src/app-config.js';
+import { APP_CONFIG } from '../../core/src/app-config.module.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
@@ -31,6 +33,13 @@ const FILE_STEM: Record<ExportName, string> = {
   payables: 'utang-konsinyasi',
 };
 
+const SHEET_NAME: Record<ExportName, string> = {
+  fulfilment: 'Pemenuhan',
+  compliance: 'Kepatuhan',
+  invoices: 'Faktur',
+  payables: 'Utang konsinyasi',
+};
+
 const REGION_CODE_PATTERN = /^\d{2}(\.\d{2}){0,2}(\.\d{4})?$/;
 /** Kitchens whose compliance figures are computed at once (the service reads their lines). */
 const COMPLIANCE_KITCHENS_PER_PAGE = 25;
@@ -51,11 +60,19 @@ interface Period {
  */
 @Injectable()
 export class ExportsService {
+  /** Downloads under way in this process: each holds a database connection until it ends. */
+  private running = 0;
+  /** At most half the pool, so slow downloads can never starve the API's other requests. */
+  readonly maxConcurrent: number;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly compliance: ComplianceService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.maxConcurrent = Math.max(1, Math.floor(config.databasePoolSize / 2));
+  }
 
   /** Authorises and validates; nothing is read for the rows until `write`. */
   async prepare(
@@ -69,15 +86,42 @@ export class ExportsService {
     const period = await this.requirePeriod(regionCode, from, to);
     requireCoordinatorOf(signedIn, period.regionCode);
     const fileName = `${FILE_STEM[name]}-${period.regionCode}-${period.from}_${period.to}`;
+    const { columns, write } = this.exportOf(name, period);
+    return {
+      fileName,
+      sheetName: SHEET_NAME[name],
+      columns,
+      write: (sink) => this.limited(() => write(sink)),
+    };
+  }
+
+  private exportOf(name: ExportName, period: Period): Pick<PreparedExport, 'columns' | 'write'> {
     switch (name) {
       case 'fulfilment':
-        return { fileName, sheetName: 'Pemenuhan', ...this.fulfilment(period) };
+        return this.fulfilment(period);
       case 'compliance':
-        return { fileName, sheetName: 'Kepatuhan', ...this.complianceExport(period) };
+        return this.complianceExport(period);
       case 'invoices':
-        return { fileName, sheetName: 'Faktur', ...this.invoices(period) };
+        return this.invoices(period);
       case 'payables':
-        return { fileName, sheetName: 'Utang konsinyasi', ...this.payables(period) };
+        return this.payables(period);
+    }
+  }
+
+  /** Refused (before the first byte, so as a 429) while too many downloads are under way. */
+  private async limited(write: () => Promise<void>): Promise<void> {
+    if (this.running >= this.maxConcurrent) {
+      throw DomainError.tooManyRequests(
+        'Too many downloads are under way; try again in a minute',
+        'Terlalu banyak unduhan sedang berjalan; coba lagi sebentar lagi',
+        60,
+      );
+    }
+    this.running++;
+    try {
+      await write();
+    } finally {
+      this.running--;
     }
   }
 
