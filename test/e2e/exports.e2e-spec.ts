@@ -575,6 +575,7 @@ describe('exports', () => {
     await eventually(async () => (waiting.length === service.maxConcurrent ? true : undefined));
     const refused = await download(`invoices.csv?${period}`);
     expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('60');
     expect(await refused.json()).toMatchObject({ code: 'TOO_MANY_REQUESTS', messageId: expect.any(String) });
     flowing = true;
     for (const resolve of waiting) resolve();
