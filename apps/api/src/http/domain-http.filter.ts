@@ -26,6 +26,8 @@ export class DomainHttpFilter implements ExceptionFilter {
       return;
     }
     if (exception instanceof DomainError) {
+      const retryAfter = exception.details.retryAfterSeconds;
+      if (typeof retryAfter === 'number') response.setHeader('retry-after', String(retryAfter));
       response.status(HTTP_STATUS_OF[exception.code]).json({
         code: exception.code,
         message: exception.messages.en,
