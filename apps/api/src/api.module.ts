@@ -92,6 +92,9 @@ import {
   StockLotCertificatesResolver,
 } from './resolvers/rules.resolver.js';
 import { TransparencyResolver } from './resolvers/transparency.resolver.js';
+import { LiveResolver } from './resolvers/live.resolver.js';
+import { LiveSocketServer } from './graphql/live-socket.server.js';
+import { LiveSubscriptionsModule } from '../../../libs/live/src/live-subscriptions.module.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -125,6 +128,7 @@ export class ApiModule {
         TerminusModule.forRoot(),
         ...domainModules,
         FilesModule,
+        LiveSubscriptionsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,
@@ -241,6 +245,9 @@ export class ApiModule {
         StockLotCertificatesResolver,
         // Transparency and open data (issue 11)
         TransparencyResolver,
+        // Live updates (issue 11): subscriptions over graphql-ws at /graphql
+        LiveResolver,
+        LiveSocketServer,
       ],
     };
   }

@@ -32,6 +32,7 @@ import { JOB_CLOSE_BIDDING, JOB_EVALUATE_MARKET, jobIds } from '../../jobs/src/j
 import { demandLifecycle } from './lifecycle.js';
 import { MAX_DEMAND_LINES, MAX_NOTE_LENGTH, type PostDemandInput } from './market.types.js';
 import { lockRow } from '../../database/src/lock-row.js';
+import { MarketActivity, marketEvents } from '../../live/src/market-activity.service.js';
 
 /**
  * A kitchen's demand: posted, read, cancelled or withdrawn, and closed (by hand or by the
@@ -43,6 +44,7 @@ export class DemandService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly orders: OrdersService,
+    private readonly live: MarketActivity,
   ) {}
 
   async postDemand(actor: Actor | null, input: PostDemandInput): Promise<DemandRequestEntity> {
@@ -174,7 +176,7 @@ export class DemandService {
       };
     });
 
-    return this.dataSource.transaction(async (tx) => {
+    const posted = this.dataSource.transaction(async (tx) => {
       const demand = await tx.save(
         tx.create(DemandRequestEntity, {
           kitchenId: kitchen.id,
@@ -213,6 +215,7 @@ export class DemandService {
       });
       return demand;
     });
+    return this.live.after(posted, (demand) => marketEvents.demandPosted(demand));
   }
 
   async demand(actor: Actor | null, id: string): Promise<DemandRequestEntity> {
@@ -339,7 +342,9 @@ export class DemandService {
       });
       await this.closeInTransaction(tx, demand, signedIn.userId);
     });
-    return this.dataSource.getRepository(DemandRequestEntity).findOneByOrFail({ id });
+    const closed = await this.dataSource.getRepository(DemandRequestEntity).findOneByOrFail({ id });
+    this.live.emit(marketEvents.biddingClosed({ ...closed, id: closed.batchId ?? closed.id }));
+    return closed;
   }
 
   /**
@@ -348,7 +353,8 @@ export class DemandService {
    * already closed, cancelled or not yet due is left alone, so a retried job is harmless.
    */
   async closeDueDemand(demandId: string): Promise<{ batchId: string | null }> {
-    return this.dataSource.transaction(async (tx) => {
+    const closing: { demand?: DemandRequestEntity } = {};
+    const closed = this.dataSource.transaction(async (tx) => {
       await this.lockMarketCloses(tx, demandId);
       const demand = await lockRow(tx, DemandRequestEntity, demandId);
       if (!demand) throw new Error(`close-bidding: demand ${demandId} does not exist`);
@@ -359,8 +365,12 @@ export class DemandService {
           `close-bidding: demand ${demandId} closes at ${demand.biddingClosesAt.toISOString()}, not yet`,
         );
       }
+      closing.demand = demand;
       return { batchId: await this.closeInTransaction(tx, demand, null) };
     });
+    return this.live.after(closed, ({ batchId }) =>
+      closing.demand && batchId ? marketEvents.biddingClosed({ ...closing.demand, id: batchId }) : null,
+    );
   }
 
   /**

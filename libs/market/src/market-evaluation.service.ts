@@ -25,6 +25,7 @@ import { lockRow } from '../../database/src/lock-row.js';
 import { milliToDecimalText } from '../../core/src/quantity.js';
 import { AwardInputBuilder } from './award-input.builder.js';
 import { StockLedgerService } from './stock-ledger.service.js';
+import { MarketActivity, marketEvents } from '../../live/src/market-activity.service.js';
 
 export interface EvaluationSummary {
   batchId: string;
@@ -56,11 +57,13 @@ export class MarketEvaluationService {
     private readonly awardInput: AwardInputBuilder,
     private readonly ledger: StockLedgerService,
     private readonly orders: OrdersService,
+    private readonly live: MarketActivity,
   ) {}
 
   async evaluateBatch(batchId: string): Promise<EvaluationSummary> {
     const began = performance.now();
-    return this.dataSource.transaction(async (tx) => {
+    const evaluated: { batch?: MarketBatchEntity } = {};
+    const evaluation = this.dataSource.transaction(async (tx) => {
       const batch = await lockRow(tx, MarketBatchEntity, batchId);
       if (!batch) throw new Error(`evaluate-market: batch ${batchId} does not exist`);
       const demands = await tx
@@ -135,8 +138,12 @@ export class MarketEvaluationService {
       this.logger.log(
         `Batch ${batchId} (${batch.marketCode} ${batch.deliveryDate}): ${demands.length} demands, ${offers.length} offers, ${orders} orders, engine ${engineMs.toFixed(1)} ms, loaded in ${(started - began).toFixed(0)} ms, written in ${(performance.now() - started - engineMs).toFixed(0)} ms`,
       );
+      evaluated.batch = batch;
       return { batchId, evaluated: true, demands: demands.length, offers: offers.length, orders, engineMs };
     });
+    return this.live.after(evaluation, (summary) =>
+      summary.evaluated && evaluated.batch ? marketEvents.awarded(evaluated.batch, summary) : null,
+    );
   }
 
   /**
