@@ -124,11 +124,46 @@ describe('live updates over graphql-ws', () => {
     // A fresh database: the award above made the cooperative's only order.
     expect(orders.purchaseOrders.edges).toHaveLength(1);
     const order = orders.purchaseOrders.edges[0].node;
-    await system.ok(DISPATCH, { id: order.id }, { token: tokens.cooperative });
-    const dispatched = await english.next(
-      (e) => e.marketActivity.kind === 'ORDER_STATUS' && e.marketActivity.entityId === order.id,
+    const orderEvent = (summary: RegExp) =>
+      english.next(
+        (e) =>
+          e.marketActivity.kind === 'ORDER_STATUS' &&
+          e.marketActivity.entityId === order.id &&
+          summary.test(e.marketActivity.summary),
+      );
+    await orderEvent(/confirmed$/);
+
+    // An alert: suspending the cooperative flags its confirmed order for the coordinators.
+    const cooperativeId = (
+      await system.ok(`{ me { organization { id } } }`, {}, { token: tokens.cooperative })
+    ).me.organization.id;
+    await system.ok(
+      `mutation($id: ID!) { suspendCooperative(id: $id, reason: "late twice") { id } }`,
+      { id: cooperativeId },
+      { token: tokens.coordinator },
     );
-    expect(dispatched.marketActivity.summary).toMatch(/dispatched$/);
+    const alert = await indonesian.next((e) => e.marketActivity.kind === 'ALERT');
+    expect(alert.marketActivity).toMatchObject({ entityType: 'Alert', regionCode: '35.72' });
+    expect(alert.marketActivity.summary).toMatch(/koperasi yang ditangguhkan/);
+    await system.ok(
+      `mutation($id: ID!) { reinstateCooperative(id: $id) { id } }`,
+      { id: cooperativeId },
+      {
+        token: tokens.coordinator,
+      },
+    );
+
+    await system.ok(DISPATCH, { id: order.id }, { token: tokens.cooperative });
+    await orderEvent(/dispatched$/);
+    // The coordinator withdraws the demand after the award: its undelivered order is cancelled.
+    await system.ok(
+      `mutation($id: ID!) { cancelDemand(id: $id) { id } }`,
+      { id: demand.id },
+      {
+        token: tokens.coordinator,
+      },
+    );
+    await orderEvent(/cancelled$/);
     expect(indonesian.errors).toEqual([]);
     indonesian.stop();
     english.stop();

@@ -19,6 +19,7 @@ import {
   OfferEntity,
   type DemandStatus,
 } from '../../database/src/entities/market.entity.js';
+import type { PurchaseOrderEntity } from '../../database/src/entities/orders.entity.js';
 import { paginate } from '../../database/src/paginate.js';
 import {
   coordinates,
@@ -273,7 +274,8 @@ export class DemandService {
    */
   async cancelDemand(actor: Actor | null, id: string): Promise<DemandRequestEntity> {
     const signedIn = requireRole(actor, 'KITCHEN_MANAGER', 'CITY_COORDINATOR', 'ADMIN');
-    return this.dataSource.transaction(async (tx) => {
+    const cancelled: PurchaseOrderEntity[] = [];
+    const withdrawn = this.dataSource.transaction(async (tx) => {
       const demand = await this.lockDemand(tx, signedIn, id);
       demandLifecycle.assertMove(demand.status, 'CANCELLED');
       const byCoordinator = coordinates(signedIn, demand.marketCode);
@@ -294,7 +296,8 @@ export class DemandService {
       if (offers.length > 0) {
         await tx.update(OfferEntity, { id: In(offers.map((offer) => offer.id)) }, { status: 'NOT_AWARDED' });
       }
-      const cancelledOrders = await this.orders.cancelOrdersOfDemand(tx, id, signedIn.userId);
+      cancelled.push(...(await this.orders.cancelOrdersOfDemand(tx, id, signedIn.userId)));
+      const cancelledOrders = cancelled.length;
       await appendAudit(
         tx,
         {
@@ -318,6 +321,7 @@ export class DemandService {
       );
       return { ...demand, status: 'CANCELLED' as DemandStatus };
     });
+    return this.live.after(withdrawn, () => cancelled.map((order) => marketEvents.orderStatus(order)));
   }
 
   /** Close now: the owner kitchen or a coordinator stops bidding early and the worker evaluates. */
