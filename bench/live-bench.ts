@@ -65,7 +65,6 @@ export async function runLiveBench(options: {
   const env = {
     ...process.env,
     NODE_ENV: 'development',
-    LOG_LEVEL: 'warn',
     DATABASE_URL: dbUrl.toString(),
     REDIS_URL: options.redisUrl,
     PORT: String(port),
