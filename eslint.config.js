@@ -52,6 +52,7 @@ const ENTITY_OWNERS = {
   // A read model: the coordinator's downloads read through SQL and the monitoring services, own nothing.
   exports: [],
   jobs: ['OutboxMessageEntity', 'IdempotencyRecordEntity', 'AuditEntryEntity'],
+  live: [],
 };
 
 /** The documented exceptions: value imports a lib may make of entities it does not own, and why. */
@@ -75,6 +76,8 @@ const ENTITY_EXCEPTIONS = {
   trade: ['CommodityEntity', 'OrganizationEntity', 'StockLotEntity', 'AlertEntity'],
   // Who may see an inspection photo depends on the organisations of its order.
   files: ['OrganizationEntity'],
+  // Live updates own no table; they hear alert rows inserted (a TypeORM subscriber, read only).
+  live: ['AlertEntity'],
 };
 
 function entityOwnershipRules() {

@@ -10,8 +10,8 @@ import pg from 'pg';
 import { createDataSource } from '../libs/database/src/data-source.js';
 import { findProjectRoot, seedKotaBlitar } from '../libs/database/src/seed/seed-kota-blitar.js';
 
-const PASSWORD = 'pasargizi-bench';
-const WARDS_WITH_KITCHENS = [
+export const PASSWORD = 'pasargizi-bench';
+export const WARDS_WITH_KITCHENS = [
   'kepanjenkidul',
   'sentul',
   'bendo',
@@ -24,7 +24,7 @@ const WARDS_WITH_KITCHENS = [
   'rembang',
   'bendogerit',
 ];
-const COOPERATIVE_WARDS = [
+export const COOPERATIVE_WARDS = [
   'kepanjenkidul',
   'ngadirejo',
   'sentul',
@@ -97,7 +97,7 @@ export interface ApiBenchResult {
   bootMs: { api: number; worker: number };
 }
 
-function percentile(sorted: number[], p: number): number {
+export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -138,7 +138,7 @@ async function drive(
   };
 }
 
-class Client {
+export class Client {
   constructor(private readonly url: string) {}
   async call<T = any>(
     query: string,
@@ -166,7 +166,7 @@ class Client {
   }
 }
 
-async function waitFor(check: () => Promise<boolean>, timeoutMs: number, everyMs = 10): Promise<void> {
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, everyMs = 10): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
@@ -175,7 +175,7 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, everyMs
   throw new Error('timed out');
 }
 
-function startProcess(
+export function startProcess(
   root: string,
   script: string,
   env: NodeJS.ProcessEnv,

@@ -7,6 +7,8 @@
  *   --only diversity  10 days of Kota Blitar with and without the diversity objective
  *   --only client   the browser client: first-load JS (gzip), the kitchen home's time to data
  *                   on a throttled phone (1.6 Mbps, 150 ms RTT, 4x CPU), its GraphQL requests
+ *   --only live     live updates: an order's status change (dispatchOrder) to a marketActivity
+ *                   subscriber, p50/p95/p99 over hundreds of changes (goal p99 <= 250 ms)
  *   --quick         smaller national day (64 markets, 3,750 kitchens) and fewer repetitions
  *   --seed N        seed of the synthetic markets (default 2026)
  * Prints a table and writes bench/results/latest.json.
@@ -24,8 +26,9 @@ import { formatTradeBench, runTradeBench, type TradeBenchResult } from './trade-
 import { formatDiversityBench, runDiversityBench, type DiversityBenchResult } from './diversity-bench.js';
 
 import { formatClientBench, runClientBench, type ClientBenchResult } from './client-bench.js';
+import { formatLiveBench, runLiveBench, type LiveBenchResult } from './live-bench.js';
 
-const PARTS = ['engine', 'diversity', 'api', 'trade', 'client'] as const;
+const PARTS = ['engine', 'diversity', 'api', 'trade', 'client', 'live'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
@@ -65,6 +68,7 @@ async function main(): Promise<void> {
     diversity?: DiversityBenchResult;
     api?: ApiBenchResult;
     client?: ClientBenchResult;
+    live?: LiveBenchResult;
     machine?: Record<string, unknown>;
   } = {
     machine: {
@@ -135,6 +139,25 @@ async function main(): Promise<void> {
     }
     console.log('\nThe browser client (kitchen home on a throttled phone)\n');
     console.log(formatClientBench(results.client));
+  }
+  if (args.only.includes('live')) {
+    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
+    const found = (await services.ensureServices({
+      purpose: 'test',
+      log: (line: string) => console.error(line),
+    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
+    try {
+      results.live = await runLiveBench({
+        databaseUrl: found.databaseUrl,
+        redisUrl: found.redisUrl,
+        changes: args.quick ? 100 : 300,
+        log: (line) => console.error(line),
+      });
+    } finally {
+      await found.stop();
+    }
+    console.log('\nLive updates (graphql-ws through Redis pub/sub)\n');
+    console.log(formatLiveBench(results.live));
   }
   const file = join(repoRoot(), 'bench/results/latest.json');
   mkdirSync(dirname(file), { recursive: true });

@@ -19,5 +19,11 @@ export default defineConfig({
     sourcemap: false,
     reportCompressedSize: false,
   },
-  server: { proxy: { '/graphql': 'http://127.0.0.1:3000', '/uploads': 'http://127.0.0.1:3000' } },
+  // ws: the live-updates socket (graphql-ws) shares /graphql.
+  server: {
+    proxy: {
+      '/graphql': { target: 'http://127.0.0.1:3000', ws: true },
+      '/uploads': 'http://127.0.0.1:3000',
+    },
+  },
 });

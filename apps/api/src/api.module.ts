@@ -94,6 +94,9 @@ import {
   StockLotCertificatesResolver,
 } from './resolvers/rules.resolver.js';
 import { TransparencyResolver } from './resolvers/transparency.resolver.js';
+import { LiveResolver } from './resolvers/live.resolver.js';
+import { LiveSocketServer } from './graphql/live-socket.server.js';
+import { LiveSubscriptionsModule } from '../../../libs/live/src/live-subscriptions.module.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -128,6 +131,7 @@ export class ApiModule {
         ...domainModules,
         FilesModule,
         ExportsModule,
+        LiveSubscriptionsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,
@@ -250,6 +254,9 @@ export class ApiModule {
         StockLotCertificatesResolver,
         // Transparency and open data (issue 11)
         TransparencyResolver,
+        // Live updates (issue 11): subscriptions over graphql-ws at /graphql
+        LiveResolver,
+        LiveSocketServer,
       ],
     };
   }

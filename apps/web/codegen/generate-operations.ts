@@ -124,7 +124,12 @@ export function generateOperationTypes(schema: GraphQLSchema, operations: string
       throw new Error('Every operation in operations.graphql needs a name');
     }
     const operation = definition as OperationDefinitionNode;
-    const root = operation.operation === 'mutation' ? schema.getMutationType()! : schema.getQueryType()!;
+    const root =
+      operation.operation === 'mutation'
+        ? schema.getMutationType()!
+        : operation.operation === 'subscription'
+          ? schema.getSubscriptionType()!
+          : schema.getQueryType()!;
     walk(new GraphQLNonNull(root), operation.selectionSet);
     const name = capitalise(operation.name!.value);
     const variables = (operation.variableDefinitions ?? []).map((variable) => {

@@ -19,6 +19,7 @@ import {
   OfferEntity,
   type DemandStatus,
 } from '../../database/src/entities/market.entity.js';
+import type { PurchaseOrderEntity } from '../../database/src/entities/orders.entity.js';
 import { paginate } from '../../database/src/paginate.js';
 import {
   coordinates,
@@ -32,6 +33,7 @@ import { JOB_CLOSE_BIDDING, JOB_EVALUATE_MARKET, jobIds } from '../../jobs/src/j
 import { demandLifecycle } from './lifecycle.js';
 import { MAX_DEMAND_LINES, MAX_NOTE_LENGTH, type PostDemandInput } from './market.types.js';
 import { lockRow } from '../../database/src/lock-row.js';
+import { MarketActivity, marketEvents } from '../../live/src/market-activity.service.js';
 
 /**
  * A kitchen's demand: posted, read, cancelled or withdrawn, and closed (by hand or by the
@@ -43,6 +45,7 @@ export class DemandService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly catalog: CatalogService,
     private readonly orders: OrdersService,
+    private readonly live: MarketActivity,
   ) {}
 
   async postDemand(actor: Actor | null, input: PostDemandInput): Promise<DemandRequestEntity> {
@@ -174,7 +177,7 @@ export class DemandService {
       };
     });
 
-    return this.dataSource.transaction(async (tx) => {
+    const posted = this.dataSource.transaction(async (tx) => {
       const demand = await tx.save(
         tx.create(DemandRequestEntity, {
           kitchenId: kitchen.id,
@@ -213,6 +216,7 @@ export class DemandService {
       });
       return demand;
     });
+    return this.live.after(posted, (demand) => marketEvents.demandPosted(demand));
   }
 
   async demand(actor: Actor | null, id: string): Promise<DemandRequestEntity> {
@@ -270,7 +274,8 @@ export class DemandService {
    */
   async cancelDemand(actor: Actor | null, id: string): Promise<DemandRequestEntity> {
     const signedIn = requireRole(actor, 'KITCHEN_MANAGER', 'CITY_COORDINATOR', 'ADMIN');
-    return this.dataSource.transaction(async (tx) => {
+    const cancelled: PurchaseOrderEntity[] = [];
+    const withdrawn = this.dataSource.transaction(async (tx) => {
       const demand = await this.lockDemand(tx, signedIn, id);
       demandLifecycle.assertMove(demand.status, 'CANCELLED');
       const byCoordinator = coordinates(signedIn, demand.marketCode);
@@ -291,7 +296,8 @@ export class DemandService {
       if (offers.length > 0) {
         await tx.update(OfferEntity, { id: In(offers.map((offer) => offer.id)) }, { status: 'NOT_AWARDED' });
       }
-      const cancelledOrders = await this.orders.cancelOrdersOfDemand(tx, id, signedIn.userId);
+      cancelled.push(...(await this.orders.cancelOrdersOfDemand(tx, id, signedIn.userId)));
+      const cancelledOrders = cancelled.length;
       await appendAudit(
         tx,
         {
@@ -315,6 +321,7 @@ export class DemandService {
       );
       return { ...demand, status: 'CANCELLED' as DemandStatus };
     });
+    return this.live.after(withdrawn, () => cancelled.map((order) => marketEvents.orderStatus(order)));
   }
 
   /** Close now: the owner kitchen or a coordinator stops bidding early and the worker evaluates. */
@@ -339,7 +346,9 @@ export class DemandService {
       });
       await this.closeInTransaction(tx, demand, signedIn.userId);
     });
-    return this.dataSource.getRepository(DemandRequestEntity).findOneByOrFail({ id });
+    const closed = await this.dataSource.getRepository(DemandRequestEntity).findOneByOrFail({ id });
+    this.live.emit(marketEvents.biddingClosed({ ...closed, id: closed.batchId ?? closed.id }));
+    return closed;
   }
 
   /**
@@ -348,7 +357,8 @@ export class DemandService {
    * already closed, cancelled or not yet due is left alone, so a retried job is harmless.
    */
   async closeDueDemand(demandId: string): Promise<{ batchId: string | null }> {
-    return this.dataSource.transaction(async (tx) => {
+    const closing: { demand?: DemandRequestEntity } = {};
+    const closed = this.dataSource.transaction(async (tx) => {
       await this.lockMarketCloses(tx, demandId);
       const demand = await lockRow(tx, DemandRequestEntity, demandId);
       if (!demand) throw new Error(`close-bidding: demand ${demandId} does not exist`);
@@ -359,8 +369,12 @@ export class DemandService {
           `close-bidding: demand ${demandId} closes at ${demand.biddingClosesAt.toISOString()}, not yet`,
         );
       }
+      closing.demand = demand;
       return { batchId: await this.closeInTransaction(tx, demand, null) };
     });
+    return this.live.after(closed, ({ batchId }) =>
+      closing.demand && batchId ? marketEvents.biddingClosed({ ...closing.demand, id: batchId }) : null,
+    );
   }
 
   /**

@@ -19,12 +19,14 @@ import {
   type DemandStatus,
   type OfferStatus,
 } from '../../database/src/entities/market.entity.js';
+import type { PurchaseOrderEntity } from '../../database/src/entities/orders.entity.js';
 import { OrdersService, type AwardedOrder } from '../../orders/src/orders.service.js';
 import { demandLifecycle, offerLifecycle } from './lifecycle.js';
 import { lockRow } from '../../database/src/lock-row.js';
 import { milliToDecimalText } from '../../core/src/quantity.js';
 import { AwardInputBuilder } from './award-input.builder.js';
 import { StockLedgerService } from './stock-ledger.service.js';
+import { MarketActivity, marketEvents } from '../../live/src/market-activity.service.js';
 
 export interface EvaluationSummary {
   batchId: string;
@@ -56,11 +58,13 @@ export class MarketEvaluationService {
     private readonly awardInput: AwardInputBuilder,
     private readonly ledger: StockLedgerService,
     private readonly orders: OrdersService,
+    private readonly live: MarketActivity,
   ) {}
 
   async evaluateBatch(batchId: string): Promise<EvaluationSummary> {
     const began = performance.now();
-    return this.dataSource.transaction(async (tx) => {
+    const evaluated: { batch?: MarketBatchEntity; confirmed?: PurchaseOrderEntity[] } = {};
+    const evaluation = this.dataSource.transaction(async (tx) => {
       const batch = await lockRow(tx, MarketBatchEntity, batchId);
       if (!batch) throw new Error(`evaluate-market: batch ${batchId} does not exist`);
       const demands = await tx
@@ -117,7 +121,8 @@ export class MarketEvaluationService {
       const failed = offers.filter((o) => unwritable.has(o.demandId));
       await this.writeEvaluations(tx, batchId, result, failed);
       if (this.failPoint === 'after-evaluations') throw new Error('fail point: after-evaluations');
-      const orders = await this.writeAwards(tx, batch, demands, lines, offers, result, unwritable);
+      const confirmed = await this.writeAwards(tx, batch, demands, lines, offers, result, unwritable);
+      const orders = confirmed.length;
       if (this.failPoint === 'after-orders') throw new Error('fail point: after-orders');
 
       await tx.update(
@@ -135,8 +140,18 @@ export class MarketEvaluationService {
       this.logger.log(
         `Batch ${batchId} (${batch.marketCode} ${batch.deliveryDate}): ${demands.length} demands, ${offers.length} offers, ${orders} orders, engine ${engineMs.toFixed(1)} ms, loaded in ${(started - began).toFixed(0)} ms, written in ${(performance.now() - started - engineMs).toFixed(0)} ms`,
       );
+      evaluated.batch = batch;
+      evaluated.confirmed = confirmed;
       return { batchId, evaluated: true, demands: demands.length, offers: offers.length, orders, engineMs };
     });
+    return this.live.after(evaluation, (summary) =>
+      summary.evaluated && evaluated.batch
+        ? [
+            marketEvents.awarded(evaluated.batch, summary),
+            ...(evaluated.confirmed ?? []).map((order) => marketEvents.orderStatus(order)),
+          ]
+        : null,
+    );
   }
 
   /**
@@ -186,7 +201,7 @@ export class MarketEvaluationService {
     offers: OfferEntity[],
     result: AwardResult,
     unwritable: Set<string>,
-  ): Promise<number> {
+  ): Promise<PurchaseOrderEntity[]> {
     const audit: AuditRecord[] = [];
     const offerById = new Map(offers.map((o) => [o.id, o]));
     const lineById = new Map(lines.map((l) => [l.id, l]));
@@ -308,7 +323,7 @@ export class MarketEvaluationService {
     }
     const created = await this.orders.createConfirmedOrders(tx, [...grouped.values()]);
     await appendAudit(tx, ...audit);
-    return created.length;
+    return created;
   }
 
   private async alertUnwritable(tx: EntityManager, demand: DemandRequestEntity): Promise<void> {

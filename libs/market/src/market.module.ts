@@ -1,3 +1,4 @@
+import { LiveModule } from '../../live/src/live.module.js';
 import { Module } from '@nestjs/common';
 import { CatalogModule } from '../../catalog/src/catalog.module.js';
 import { OrdersModule } from '../../orders/src/orders.module.js';
@@ -14,7 +15,7 @@ import { ShortfallService } from './shortfall.service.js';
 import { SupervisionService } from './supervision.service.js';
 
 @Module({
-  imports: [CatalogModule, OrdersModule, StockLedgerModule],
+  imports: [CatalogModule, OrdersModule, StockLedgerModule, LiveModule],
   providers: [
     AwardInputBuilder,
     StockLotService,

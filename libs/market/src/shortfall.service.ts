@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { MarketActivity, marketEvents } from '../../live/src/market-activity.service.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { reaward } from '../../award/src/index.js';
@@ -48,10 +49,12 @@ export class ShortfallService {
     private readonly awardInput: AwardInputBuilder,
     private readonly ledger: StockLedgerService,
     private readonly orders: OrdersService,
+    private readonly live: MarketActivity,
   ) {}
 
   async resolve(shortfallId: string, now = new Date()): Promise<ShortfallOutcome> {
-    return this.dataSource.transaction(async (tx) => {
+    const original: { demand?: DemandRequestEntity } = {};
+    const resolved = this.dataSource.transaction(async (tx) => {
       const shortfall = await lockRow(tx, ShortfallEntity, shortfallId);
       if (!shortfall) throw new Error(`resolve-shortfall: shortfall ${shortfallId} does not exist`);
       if (shortfall.status === 'RESOLVED') {
@@ -105,8 +108,15 @@ export class ShortfallService {
         after: { outcome },
       });
       this.logger.log(`Shortfall ${shortfall.id}: ${outcome}`);
+      original.demand = demand;
       return { shortfallId, resolved: true, reawardedMilli, retenderDemandId, alerted };
     });
+    // The urgent re-tender is a demand posted like any other (alerts are heard on their own).
+    return this.live.after(resolved, ({ retenderDemandId }) =>
+      retenderDemandId && original.demand
+        ? marketEvents.demandPosted({ ...original.demand, id: retenderDemandId }, true)
+        : null,
+    );
   }
 
   private async reawardFromStandingOffers(

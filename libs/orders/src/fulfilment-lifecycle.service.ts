@@ -18,6 +18,7 @@ import { orderLifecycle } from './order-lifecycle.js';
 import { releaseOrderReservations } from './reservations.js';
 import { StockLedgerService } from '../../market/src/stock-ledger.service.js';
 import { lockRow } from '../../database/src/lock-row.js';
+import { MarketActivity, marketEvents } from '../../live/src/market-activity.service.js';
 
 export interface ReceiptLineInput {
   orderLineId: string;
@@ -52,11 +53,12 @@ export class FulfilmentLifecycleService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly settlement: SettlementService,
     private readonly ledger: StockLedgerService,
+    private readonly live: MarketActivity,
   ) {}
 
   async dispatchOrder(actor: Actor | null, orderId: string): Promise<PurchaseOrderEntity> {
     const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
-    return this.dataSource.transaction(async (tx) => {
+    const changed = this.dataSource.transaction(async (tx) => {
       const order = await this.lockOwnOrder(tx, orderId, 'cooperative', requireOrganization(operator));
       orderLifecycle.assertMove(order.status, 'DISPATCHED');
       const dispatchedAt = new Date();
@@ -64,12 +66,13 @@ export class FulfilmentLifecycleService {
       await this.audit(tx, operator, order, 'order.dispatched', { status: 'DISPATCHED' });
       return { ...order, status: 'DISPATCHED' as OrderStatus, dispatchedAt };
     });
+    return this.live.after(changed, (order) => marketEvents.orderStatus(order));
   }
 
   async declineOrder(actor: Actor | null, orderId: string, reason: string): Promise<PurchaseOrderEntity> {
     const operator = requireRole(actor, 'COOPERATIVE_OPERATOR');
     const why = requireText(reason, 'reason', 1000);
-    return this.dataSource.transaction(async (tx) => {
+    const changed = this.dataSource.transaction(async (tx) => {
       const order = await this.lockOwnOrder(tx, orderId, 'cooperative', requireOrganization(operator));
       orderLifecycle.assertMove(order.status, 'DECLINED');
       await tx.update(PurchaseOrderEntity, { id: orderId }, { status: 'DECLINED', declineReason: why });
@@ -85,6 +88,7 @@ export class FulfilmentLifecycleService {
       await this.audit(tx, operator, order, 'order.declined', { status: 'DECLINED', reason: why });
       return { ...order, status: 'DECLINED' as OrderStatus, declineReason: why };
     });
+    return this.live.after(changed, (order) => marketEvents.orderStatus(order));
   }
 
   async receiveOrder(actor: Actor | null, input: ReceiveOrderInput): Promise<PurchaseOrderEntity> {
@@ -116,7 +120,7 @@ export class FulfilmentLifecycleService {
       }
       return { orderLineId: line.orderLineId, accepted, rejected, reason, index };
     });
-    return this.dataSource.transaction(async (tx) => {
+    const changed = this.dataSource.transaction(async (tx) => {
       const order = await this.lockOwnOrder(
         tx,
         input.orderId,
@@ -203,6 +207,7 @@ export class FulfilmentLifecycleService {
       });
       return received;
     });
+    return this.live.after(changed, (order) => marketEvents.orderStatus(order));
   }
 
   private async recordShortfall(

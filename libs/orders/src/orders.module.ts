@@ -1,3 +1,4 @@
+import { LiveModule } from '../../live/src/live.module.js';
 import { Module } from '@nestjs/common';
 import { StockLedgerModule } from '../../market/src/stock-ledger.module.js';
 import { SettlementModule } from '../../settlement/src/settlement.module.js';
@@ -5,7 +6,7 @@ import { FulfilmentLifecycleService } from './fulfilment-lifecycle.service.js';
 import { OrdersService } from './orders.service.js';
 
 @Module({
-  imports: [SettlementModule, StockLedgerModule],
+  imports: [SettlementModule, StockLedgerModule, LiveModule],
   providers: [OrdersService, FulfilmentLifecycleService],
   exports: [OrdersService, FulfilmentLifecycleService],
 })

@@ -139,8 +139,12 @@ export class OrdersService {
     return created;
   }
 
-  /** The demand was withdrawn: its orders not yet received are cancelled and their stock freed. */
-  async cancelOrdersOfDemand(tx: EntityManager, demandId: string, actorUserId: string): Promise<number> {
+  /** The demand was withdrawn: its orders not yet received are cancelled (returned) and their stock freed. */
+  async cancelOrdersOfDemand(
+    tx: EntityManager,
+    demandId: string,
+    actorUserId: string,
+  ): Promise<PurchaseOrderEntity[]> {
     const orders = await tx
       .getRepository(PurchaseOrderEntity)
       .createQueryBuilder('po')
@@ -163,7 +167,7 @@ export class OrdersService {
         after: { status: 'CANCELLED', reason: 'demand withdrawn' },
       });
     }
-    return orders.length;
+    return orders.map((order) => ({ ...order, status: 'CANCELLED' as const }));
   }
 
   /** Reserves `count` consecutive order numbers for a market and delivery date; returns the first. */

@@ -47,6 +47,11 @@ export function configureClient(partial: Partial<ClientState>): void {
   Object.assign(state, partial);
 }
 
+/** The session's token and language, for the live-updates socket (api/live.ts). */
+export function currentSession(): { token: string | null; locale: Locale; onUnauthenticated: () => void } {
+  return { token: state.token, locale: state.locale, onUnauthenticated: state.onUnauthenticated };
+}
+
 function firstError(body: GraphQLResponse, locale: Locale): ApiError {
   const error = body.errors![0];
   const messages = error.extensions?.messages;

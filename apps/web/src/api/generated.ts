@@ -11,6 +11,7 @@ export interface TypedDocument<TResult, TVariables> {
 
 export type DemandStatus = 'AWARDED' | 'CANCELLED' | 'EVALUATING' | 'OPEN' | 'PARTIALLY_AWARDED' | 'UNFILLED';
 export type InvoiceStatus = 'ISSUED' | 'PAID' | 'PARTIALLY_PAID';
+export type NotificationKind = 'ALERT' | 'BIDDING_CLOSING' | 'CERTIFICATE_EXPIRING' | 'DEMAND_OPENED' | 'INVOICE_ISSUED' | 'OFFER_AWARDED' | 'OFFER_NOT_AWARDED' | 'ORDER_CONFIRMED' | 'ORDER_DECLINED' | 'ORDER_DISPATCHED' | 'ORDER_RECEIVED' | 'PAYABLE_SETTLED' | 'PAYMENT_RECEIVED' | 'SHORTFALL' | 'TRADE_ALLOTTED' | 'TRADE_SHIPMENT_OPEN';
 export type OfferStatus = 'AWARDED' | 'INVALID' | 'NOT_AWARDED' | 'PARTIALLY_AWARDED' | 'SUBMITTED' | 'WITHDRAWN';
 export type OrderStatus = 'CANCELLED' | 'CONFIRMED' | 'DECLINED' | 'DISPATCHED' | 'RECEIVED';
 export type OrganizationKind = 'CITY_OFFICE' | 'CONSIGNOR' | 'COOPERATIVE' | 'KITCHEN' | 'TRADE_CENTER';
@@ -798,5 +799,43 @@ export type RegionOverviewVariables = {
 export const RegionOverview: TypedDocument<RegionOverviewResult, RegionOverviewVariables> = {
   name: 'RegionOverview',
   source: "query RegionOverview($regionCode: String!, $from: Date!, $to: Date!) {\n  fulfilmentReport(regionCode: $regionCode, from: $from, to: $to) {\n    demandedQuantity\n    awardedQuantity\n    receivedQuantity\n    fillRate\n    onTimeRate\n    rejectionRate\n    spend\n    spendAtReference\n    byCooperative {\n      cooperative {\n        id\n        name\n      }\n      awardedQuantity\n      receivedQuantity\n      rejectionRate\n      revenue\n    }\n  }\n  alerts(regionCode: $regionCode) {\n    id\n    kind\n    message\n    messageId\n    createdAt\n  }\n}",
+  mutation: false,
+};
+
+export type MarketActivityResult = {
+  marketActivity: {
+    at: string;
+    kind: string;
+    regionCode: string;
+    entityType: string;
+    entityId: string;
+    summary: string;
+  };
+};
+export type MarketActivityVariables = {
+  regionCode: string;
+};
+export const MarketActivity: TypedDocument<MarketActivityResult, MarketActivityVariables> = {
+  name: 'MarketActivity',
+  source: "subscription MarketActivity($regionCode: String!) {\n  marketActivity(regionCode: $regionCode) {\n    at\n    kind\n    regionCode\n    entityType\n    entityId\n    summary\n  }\n}",
+  mutation: false,
+};
+
+export type NotificationAddedResult = {
+  notificationAdded: {
+    id: string;
+    kind: NotificationKind;
+    title: string;
+    body: string;
+    entityType: string | null;
+    entityId: string | null;
+    createdAt: string;
+    readAt: string | null;
+  };
+};
+export type NotificationAddedVariables = Record<string, never>;
+export const NotificationAdded: TypedDocument<NotificationAddedResult, NotificationAddedVariables> = {
+  name: 'NotificationAdded',
+  source: "subscription NotificationAdded {\n  notificationAdded {\n    id\n    kind\n    title\n    body\n    entityType\n    entityId\n    createdAt\n    readAt\n  }\n}",
   mutation: false,
 };
