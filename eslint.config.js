@@ -50,6 +50,7 @@ const ENTITY_OWNERS = {
   ],
   files: ['PhotoEntity'],
   jobs: ['OutboxMessageEntity', 'IdempotencyRecordEntity', 'AuditEntryEntity'],
+  notify: ['WebhookEntity'],
 };
 
 /** The documented exceptions: value imports a lib may make of entities it does not own, and why. */
