@@ -92,6 +92,8 @@ import {
   StockLotCertificatesResolver,
 } from './resolvers/rules.resolver.js';
 import { TransparencyResolver } from './resolvers/transparency.resolver.js';
+import { NotificationChannelsModule } from '../../../libs/notify/src/channels/notification-channels.module.js';
+import { WebhookResolver } from './resolvers/webhook.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -125,6 +127,7 @@ export class ApiModule {
         TerminusModule.forRoot(),
         ...domainModules,
         FilesModule,
+        NotificationChannelsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,
@@ -241,6 +244,8 @@ export class ApiModule {
         StockLotCertificatesResolver,
         // Transparency and open data (issue 11)
         TransparencyResolver,
+        // Webhooks of the outside notification channels (issue 11)
+        WebhookResolver,
       ],
     };
   }
