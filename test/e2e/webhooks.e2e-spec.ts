@@ -107,6 +107,19 @@ describe('webhooks', () => {
     ).toBe(true);
   });
 
+  it('never keeps the secret as a stored answer, even under an Idempotency-Key', async () => {
+    const result = await system.request(
+      REGISTER,
+      { input: { url: `${receiver.url}/retry`, kinds: ['ALERT'] } },
+      { token: token.get(COOPERATIVE)!, headers: { 'Idempotency-Key': 'register-webhook-1' } },
+    );
+    const { secret, webhook } = (result.data as Registration).registerWebhook;
+    const stored = await dataSource.query(`SELECT * FROM idempotency_record`);
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect((await as(KITCHEN, LIST)).data).toEqual({ webhooks: expect.not.arrayContaining([webhook]) });
+    expect((await as(COOPERATIVE, DELETE, { id: webhook.id })).data).toEqual({ deleteWebhook: true });
+  });
+
   it("another organisation neither sees nor deletes an organisation's webhook", async () => {
     const { webhooks } = (await as(KITCHEN, LIST)).data as { webhooks: { id: string }[] };
     expect(webhooks.length).toBeGreaterThan(0);

@@ -293,5 +293,29 @@ describe('outside notification channels', () => {
         down.onModuleDestroy();
       }
     });
+
+    it('a server that never greets is a timeout, retryable', async () => {
+      const silent = createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const { port } = silent.address() as AddressInfo;
+      const adapter = new EmailAdapter(
+        loadConfig({
+          NODE_ENV: 'test',
+          CHANNEL_TIMEOUT_MS: String(TIMEOUT_MS),
+          SMTP_URL: `smtp://127.0.0.1:${port}`,
+          EMAIL_FROM: 'noreply@pasargizi.test',
+        }),
+      );
+      try {
+        expect(await adapter.send(message({ channel: 'EMAIL', address: 'a@pasargizi.test' }))).toMatchObject({
+          ok: false,
+          retryable: true,
+        });
+      } finally {
+        adapter.onModuleDestroy();
+        silent.close();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    });
   });
 });
