@@ -1,5 +1,7 @@
 import { getDataSourceToken } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { WEBHOOK_RECIPIENTS } from '../../libs/notify/src/channels/notification-channels.module.js';
 import { WebhookAdapter } from '../../libs/notify/src/channels/webhook.adapter.js';
 import { WebhookDirectory } from '../../libs/notify/src/webhooks/webhook-directory.js';
 import { verifyWebhookSignature } from '../../libs/notify/src/webhooks/webhook-signature.js';
@@ -87,8 +89,14 @@ describe('webhooks', () => {
     );
     const directory = system.api.get(WebhookDirectory);
     const targets = await directory.forOrganization(me.me.organization.id, 'ORDER_CONFIRMED');
-    expect(targets).toEqual([{ webhookId: webhook.id, url: webhook.url, secret }]);
-    expect(await directory.forOrganization(me.me.organization.id, 'ALERT')).toEqual([]);
+    const organizationId = me.me.organization.id;
+    const target = { webhookId: webhook.id, organizationId, url: webhook.url, secret, kinds: webhook.kinds };
+    expect(targets).toEqual([target]);
+    expect(await directory.forOrganization(organizationId, 'ALERT')).toEqual([]);
+    expect(await directory.forOrganizations([organizationId, randomUUID()])).toEqual([target]);
+    expect(await directory.byId(webhook.id)).toEqual(target);
+    // The pipeline's port (WEBHOOK_RECIPIENTS) is the same directory.
+    expect(system.api.get(WEBHOOK_RECIPIENTS)).toBe(directory);
 
     const outcome = await system.api.get(WebhookAdapter).send({
       deliveryId: 'e2e-delivery-1',
