@@ -4,6 +4,18 @@ import { APP_CONFIG } from '../../../core/src/app-config.module.js';
 import type { AppConfig } from '../../../core/src/app-config.js';
 import type { ChannelAdapter, DeliveryOutcome, OutgoingMessage } from './channel-adapter.js';
 
+/**
+ * nodemailer ignores every other option when given a `url`, but reads options from the URL's
+ * query: the timeouts go there (unless the operator's SMTP_URL already sets them).
+ */
+function withTimeouts(smtpUrl: string, timeoutMs: number): string {
+  const url = new URL(smtpUrl);
+  for (const option of ['connectionTimeout', 'greetingTimeout', 'socketTimeout']) {
+    if (!url.searchParams.has(option)) url.searchParams.set(option, String(timeoutMs));
+  }
+  return url.toString();
+}
+
 /** Network failures worth another try; anything else without an SMTP code is treated as one too. */
 const PERMANENT_CODES = new Set(['EENVELOPE', 'EMESSAGE', 'EAUTH']);
 
@@ -23,14 +35,7 @@ export class EmailAdapter implements ChannelAdapter, OnModuleDestroy {
     const email = config.channels.email;
     this.enabled = email !== null;
     const timeout = config.channels.timeoutMs;
-    this.transport = email
-      ? nodemailer.createTransport({
-          url: email.smtpUrl,
-          connectionTimeout: timeout,
-          greetingTimeout: timeout,
-          socketTimeout: timeout,
-        } as Parameters<typeof nodemailer.createTransport>[0])
-      : null;
+    this.transport = email ? nodemailer.createTransport(withTimeouts(email.smtpUrl, timeout)) : null;
   }
 
   async send(message: OutgoingMessage): Promise<DeliveryOutcome> {

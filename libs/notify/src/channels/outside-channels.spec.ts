@@ -316,6 +316,7 @@ describe('outside notification channels', () => {
         silent.close();
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
-    });
+      // nodemailer's own greeting timeout is 30 s: ending well before proves CHANNEL_TIMEOUT_MS applies.
+    }, 20_000);
   });
 });
