@@ -16,7 +16,9 @@ import { WhatsAppAdapter } from './whatsapp.adapter.js';
  * failures the pipeline may retry.
  */
 
-const TIMEOUT_MS = 400;
+/** Ordinary sends: generous, the machine is shared. Sends meant to time out use the short one. */
+const TIMEOUT_MS = 10_000;
+const SHORT_TIMEOUT_MS = 1000;
 /** The fake answers only after this; stop() drops the pending answers. */
 const SLOWER_THAN_TIMEOUT_MS = 30_000;
 const SECRET = 'whsec_0123456789abcdef0123456789abcdef';
@@ -59,10 +61,10 @@ describe('outside notification channels', () => {
     smtp.refuseRecipients = false;
   });
 
-  const config = () =>
+  const config = (timeoutMs = TIMEOUT_MS) =>
     loadConfig({
       NODE_ENV: 'test',
-      CHANNEL_TIMEOUT_MS: String(TIMEOUT_MS),
+      CHANNEL_TIMEOUT_MS: String(timeoutMs),
       WHATSAPP_API_URL: `${http.url}/v21.0`,
       WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
       WHATSAPP_TOKEN: 'EAAG-test-token',
@@ -141,7 +143,10 @@ describe('outside notification channels', () => {
         expect(await send()).toMatchObject({ ok: false, retryable: false });
       }
       http.respondWith({ status: 200, delayMs: SLOWER_THAN_TIMEOUT_MS });
-      expect(await send()).toMatchObject({
+      const impatient = new WebhookAdapter(config(SHORT_TIMEOUT_MS));
+      expect(
+        await impatient.send(message({ address: `${http.url}/hook`, payload, secret: SECRET })),
+      ).toMatchObject({
         ok: false,
         retryable: true,
         error: expect.stringContaining('No answer'),
@@ -208,7 +213,11 @@ describe('outside notification channels', () => {
         error: expect.stringContaining('Invalid parameter'),
       });
       http.respondWith({ status: 200, delayMs: SLOWER_THAN_TIMEOUT_MS });
-      expect(await send()).toMatchObject({ ok: false, retryable: true });
+      expect(
+        await new WhatsAppAdapter(config(SHORT_TIMEOUT_MS)).send(
+          message({ channel: 'WHATSAPP', address: '+6281234567890' }),
+        ),
+      ).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining('No answer') });
     });
   });
 
@@ -236,7 +245,11 @@ describe('outside notification channels', () => {
       expect(await send()).toMatchObject({ ok: false, retryable: true });
       expect(await send()).toMatchObject({ ok: false, retryable: false });
       http.respondWith({ status: 200, delayMs: SLOWER_THAN_TIMEOUT_MS });
-      expect(await send()).toMatchObject({ ok: false, retryable: true });
+      expect(
+        await new SmsAdapter(config(SHORT_TIMEOUT_MS)).send(
+          message({ channel: 'SMS', address: '+6281234567890' }),
+        ),
+      ).toMatchObject({ ok: false, retryable: true, error: expect.stringContaining('No answer') });
     });
   });
 
@@ -274,7 +287,7 @@ describe('outside notification channels', () => {
       const down = new EmailAdapter(
         loadConfig({
           NODE_ENV: 'test',
-          CHANNEL_TIMEOUT_MS: String(TIMEOUT_MS),
+          CHANNEL_TIMEOUT_MS: String(SHORT_TIMEOUT_MS),
           SMTP_URL: `smtp://127.0.0.1:${await closedPort()}`,
           EMAIL_FROM: 'noreply@pasargizi.test',
         }),
@@ -301,7 +314,7 @@ describe('outside notification channels', () => {
       const adapter = new EmailAdapter(
         loadConfig({
           NODE_ENV: 'test',
-          CHANNEL_TIMEOUT_MS: String(TIMEOUT_MS),
+          CHANNEL_TIMEOUT_MS: String(SHORT_TIMEOUT_MS),
           SMTP_URL: `smtp://127.0.0.1:${port}`,
           EMAIL_FROM: 'noreply@pasargizi.test',
         }),
