@@ -53,6 +53,7 @@ const ENTITY_OWNERS = {
   exports: [],
   jobs: ['OutboxMessageEntity', 'IdempotencyRecordEntity', 'AuditEntryEntity'],
   live: [],
+  notify: ['WebhookEntity'],
 };
 
 /** The documented exceptions: value imports a lib may make of entities it does not own, and why. */

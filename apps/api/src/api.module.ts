@@ -97,6 +97,8 @@ import { TransparencyResolver } from './resolvers/transparency.resolver.js';
 import { LiveResolver } from './resolvers/live.resolver.js';
 import { LiveSocketServer } from './graphql/live-socket.server.js';
 import { LiveSubscriptionsModule } from '../../../libs/live/src/live-subscriptions.module.js';
+import { NotificationChannelsModule } from '../../../libs/notify/src/channels/notification-channels.module.js';
+import { WebhookResolver } from './resolvers/webhook.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -132,6 +134,7 @@ export class ApiModule {
         FilesModule,
         ExportsModule,
         LiveSubscriptionsModule,
+        NotificationChannelsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,
@@ -257,6 +260,8 @@ export class ApiModule {
         // Live updates (issue 11): subscriptions over graphql-ws at /graphql
         LiveResolver,
         LiveSocketServer,
+        // Webhooks of the outside notification channels (issue 11)
+        WebhookResolver,
       ],
     };
   }

@@ -187,4 +187,70 @@ describe('loadConfig', () => {
       expect(problemsOf({ OCDS_OCID_PREFIX: bad }).some((p) => p.startsWith('OCDS_OCID_PREFIX'))).toBe(true);
     }
   });
+
+  describe('notification channels', () => {
+    it('are all off when unconfigured, with a webhook key derived from JWT_SECRET', () => {
+      const { channels } = loadConfig({});
+      expect(channels).toMatchObject({ timeoutMs: 10000, whatsapp: null, sms: null, email: null });
+      expect(channels.webhookSecretKey).toHaveLength(32);
+      const other = loadConfig({ ...PRODUCTION }).channels.webhookSecretKey;
+      expect(other.equals(channels.webhookSecretKey)).toBe(false);
+    });
+
+    it('turn on when configured', () => {
+      const { channels } = loadConfig({
+        WHATSAPP_API_URL: 'http://127.0.0.1:9999/v21.0/',
+        WHATSAPP_PHONE_NUMBER_ID: '106540352242922',
+        WHATSAPP_TOKEN: 'EAAG-token',
+        SMS_GATEWAY_URL: 'https://sms.example.id/send',
+        SMS_GATEWAY_TOKEN: 'sms-token-1',
+        SMTP_URL: 'smtp://user:pass@mail.example.id:587',
+        EMAIL_FROM: 'Pasar Gizi <noreply@pasargizi.id>',
+        CHANNEL_TIMEOUT_MS: '2500',
+        WEBHOOK_SECRET_KEY: 'k'.repeat(32),
+      });
+      expect(channels).toMatchObject({
+        timeoutMs: 2500,
+        whatsapp: {
+          apiUrl: 'http://127.0.0.1:9999/v21.0',
+          phoneNumberId: '106540352242922',
+          token: 'EAAG-token',
+        },
+        sms: { url: 'https://sms.example.id/send', token: 'sms-token-1' },
+        email: { smtpUrl: 'smtp://user:pass@mail.example.id:587', from: 'Pasar Gizi <noreply@pasargizi.id>' },
+      });
+    });
+
+    it('refuse malformed or half-given values, naming each', () => {
+      const problems = problemsOf({
+        WHATSAPP_API_URL: 'graph.facebook.com',
+        WHATSAPP_PHONE_NUMBER_ID: 'abc',
+        SMS_GATEWAY_URL: 'ftp://sms',
+        SMTP_URL: 'mail.example.id',
+        EMAIL_FROM: 'nobody',
+        CHANNEL_TIMEOUT_MS: '10',
+        WEBHOOK_SECRET_KEY: 'short',
+      });
+      for (const name of [
+        'WHATSAPP_API_URL must be an http(s):// URL',
+        'WHATSAPP_PHONE_NUMBER_ID must be the numeric phone number id',
+        'SMS_GATEWAY_URL must be an http(s):// URL',
+        'SMTP_URL must be an smtp:// or smtps:// URL',
+        'EMAIL_FROM must be an address',
+        'CHANNEL_TIMEOUT_MS must be at least 100',
+        'WEBHOOK_SECRET_KEY must be at least 32 characters',
+      ]) {
+        expect(problems.some((problem) => problem.startsWith(name))).toBe(true);
+      }
+      expect(problemsOf({ WHATSAPP_PHONE_NUMBER_ID: '123' })).toEqual([
+        'WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_TOKEN go together: set both or neither',
+      ]);
+      expect(problemsOf({ SMTP_URL: 'smtp://mail:25' })).toEqual([
+        'SMTP_URL needs EMAIL_FROM (the sender address)',
+      ]);
+      expect(problemsOf({ SMS_GATEWAY_TOKEN: 'sms-token-1' })).toEqual([
+        'SMS_GATEWAY_TOKEN needs SMS_GATEWAY_URL',
+      ]);
+    });
+  });
 });

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash, hkdfSync } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import {
   IsIn,
@@ -144,6 +145,50 @@ class EnvironmentVariables {
       'TRUST_PROXY must be false, true, a hop count, loopback/linklocal/uniquelocal or a list of addresses',
   })
   TRUST_PROXY = 'false';
+
+  // Notification channels (README "Notification channels"): each is off until configured.
+  @IsInt({ message: 'CHANNEL_TIMEOUT_MS must be a whole number' })
+  @Min(100, { message: 'CHANNEL_TIMEOUT_MS must be at least 100' })
+  @Max(120000, { message: 'CHANNEL_TIMEOUT_MS must be at most 120000' })
+  CHANNEL_TIMEOUT_MS = 10000;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'WEBHOOK_SECRET_KEY must be at least 32 characters' })
+  WEBHOOK_SECRET_KEY?: string;
+
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, {
+    message: 'WHATSAPP_API_URL must be an http(s):// URL, e.g. https://graph.facebook.com/v21.0',
+  })
+  WHATSAPP_API_URL = 'https://graph.facebook.com/v21.0';
+
+  @IsOptional()
+  @Matches(/^\d{1,30}$/, { message: 'WHATSAPP_PHONE_NUMBER_ID must be the numeric phone number id' })
+  WHATSAPP_PHONE_NUMBER_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{8,}$/, { message: 'WHATSAPP_TOKEN must be at least 8 characters without spaces' })
+  WHATSAPP_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/]+(\/[^\s]*)?$/, { message: 'SMS_GATEWAY_URL must be an http(s):// URL' })
+  SMS_GATEWAY_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  @Matches(/^\S{8,}$/, { message: 'SMS_GATEWAY_TOKEN must be at least 8 characters without spaces' })
+  SMS_GATEWAY_TOKEN?: string;
+
+  @IsOptional()
+  @Matches(/^smtps?:\/\/[^\s]+$/, { message: 'SMTP_URL must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @Matches(/^([^<>\r\n]*<[^<>@\s]+@[^<>@\s]+>|[^<>@\s]+@[^<>@\s]+)$/, {
+    message: 'EMAIL_FROM must be an address, e.g. "Pasar Gizi <noreply@pasargizi.id>"',
+  })
+  EMAIL_FROM?: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -186,6 +231,18 @@ export interface AppConfig {
   loginThrottle: LoginThrottleConfig;
   /** Express "trust proxy": which proxies' X-Forwarded-For names the client address. */
   trustProxy: boolean | number | string;
+  channels: ChannelsConfig;
+}
+
+/** The outside notification channels; a channel that is null is off (no deliveries for it). */
+export interface ChannelsConfig {
+  /** Longest wait for one send (HTTP request or SMTP conversation). */
+  timeoutMs: number;
+  /** 32 bytes that encrypt webhook secrets at rest (WEBHOOK_SECRET_KEY, else derived from JWT_SECRET). */
+  webhookSecretKey: Buffer;
+  whatsapp: { apiUrl: string; phoneNumberId: string; token: string } | null;
+  sms: { url: string; token: string | null } | null;
+  email: { smtpUrl: string; from: string } | null;
 }
 
 export interface LoginThrottleConfig {
@@ -231,6 +288,7 @@ const NUMERIC = [
   'LOGIN_MAX_FAILURES_PER_ADDRESS',
   'LOGIN_FAILURE_WINDOW_SECONDS',
   'LOGIN_MAX_BLOCK_SECONDS',
+  'CHANNEL_TIMEOUT_MS',
 ] as const;
 
 /** Validates the environment into a typed object; throws ConfigError naming every bad variable. */
@@ -263,14 +321,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('EVALUATION_PAUSE_MS is for tests only (NODE_ENV=test)');
   if (problems.length === 0 && vars.DATABASE_LOCK_TIMEOUT_MS > vars.DATABASE_STATEMENT_TIMEOUT_MS)
     problems.push('DATABASE_LOCK_TIMEOUT_MS must not exceed DATABASE_STATEMENT_TIMEOUT_MS');
+  if (Boolean(vars.WHATSAPP_PHONE_NUMBER_ID) !== Boolean(vars.WHATSAPP_TOKEN))
+    problems.push('WHATSAPP_PHONE_NUMBER_ID and WHATSAPP_TOKEN go together: set both or neither');
+  if (vars.SMS_GATEWAY_TOKEN && !vars.SMS_GATEWAY_URL)
+    problems.push('SMS_GATEWAY_TOKEN needs SMS_GATEWAY_URL');
+  if (vars.SMTP_URL && !vars.EMAIL_FROM) problems.push('SMTP_URL needs EMAIL_FROM (the sender address)');
+  if (vars.EMAIL_FROM && !vars.SMTP_URL) problems.push('EMAIL_FROM needs SMTP_URL');
   if (problems.length > 0) throw new ConfigError(problems);
+  const jwtSecret = vars.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret;
   return {
     env: vars.NODE_ENV,
     production,
     databaseUrl: vars.DATABASE_URL ?? DEVELOPMENT_DEFAULTS.databaseUrl,
     redisUrl: vars.REDIS_URL ?? DEVELOPMENT_DEFAULTS.redisUrl,
     port: vars.PORT,
-    jwtSecret: vars.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret,
+    jwtSecret,
     seedPassword: vars.SEED_PASSWORD ?? (production ? null : DEVELOPMENT_DEFAULTS.seedPassword),
     queuePrefix: vars.QUEUE_PREFIX,
     ocdsOcidPrefix: vars.OCDS_OCID_PREFIX,
@@ -296,7 +361,31 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBlockSeconds: vars.LOGIN_MAX_BLOCK_SECONDS,
     },
     trustProxy: parseTrustProxy(vars.TRUST_PROXY),
+    channels: {
+      timeoutMs: vars.CHANNEL_TIMEOUT_MS,
+      webhookSecretKey: webhookSecretKey(vars.WEBHOOK_SECRET_KEY, jwtSecret),
+      whatsapp:
+        vars.WHATSAPP_PHONE_NUMBER_ID && vars.WHATSAPP_TOKEN
+          ? {
+              apiUrl: vars.WHATSAPP_API_URL.replace(/\/+$/, ''),
+              phoneNumberId: vars.WHATSAPP_PHONE_NUMBER_ID,
+              token: vars.WHATSAPP_TOKEN,
+            }
+          : null,
+      sms: vars.SMS_GATEWAY_URL ? { url: vars.SMS_GATEWAY_URL, token: vars.SMS_GATEWAY_TOKEN ?? null } : null,
+      email: vars.SMTP_URL && vars.EMAIL_FROM ? { smtpUrl: vars.SMTP_URL, from: vars.EMAIL_FROM } : null,
+    },
   };
+}
+
+/**
+ * The key that encrypts webhook secrets at rest. Without WEBHOOK_SECRET_KEY it is derived from
+ * JWT_SECRET (HKDF), so production needs no extra variable; rotating JWT_SECRET then makes the
+ * stored secrets unreadable, which is why an operator who rotates it sets WEBHOOK_SECRET_KEY.
+ */
+function webhookSecretKey(configured: string | undefined, jwtSecret: string): Buffer {
+  if (configured) return createHash('sha256').update(configured).digest();
+  return Buffer.from(hkdfSync('sha256', jwtSecret, 'pasar-gizi', 'webhook-secrets', 32));
 }
 
 function parseTrustProxy(value: string): boolean | number | string {

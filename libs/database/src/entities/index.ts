@@ -31,6 +31,7 @@ import {
   TradePledgeEntity,
   TradeShipmentEntity,
 } from './trade.entity.js';
+import { WebhookEntity } from './webhook.entity.js';
 
 export * from './catalog.entity.js';
 export * from './files.entity.js';
@@ -41,6 +42,7 @@ export * from './platform.entity.js';
 export * from './rules.entity.js';
 export * from './settlement.entity.js';
 export * from './trade.entity.js';
+export * from './webhook.entity.js';
 
 export const ALL_ENTITIES = [
   RegionEntity,
@@ -76,4 +78,5 @@ export const ALL_ENTITIES = [
   PortionRecordEntity,
   DemandTemplateEntity,
   PhotoEntity,
+  WebhookEntity,
 ];

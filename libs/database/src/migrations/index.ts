@@ -7,6 +7,7 @@ import { Initial1795862761105 } from './1795862761105-initial.migration.js';
 import { Settlement1795863586614 } from './1795863586614-settlement.migration.js';
 import { UserAccess1796163242650 } from './1796163242650-user-access.migration.js';
 import { MbgRules1796162433417 } from './1796162433417-mbg-rules.migration.js';
+import { Webhooks1796240190825 } from './1796240190825-webhooks.migration.js';
 
 /** Every migration, oldest first; listed explicitly so ES modules need no glob loading. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TradeCenter1796162584689,
   MbgRules1796162433417,
   InspectionPhotos1796162813547,
+  Webhooks1796240190825,
 ];
