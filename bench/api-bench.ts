@@ -85,8 +85,16 @@ export interface ApiBenchResult {
   submitOffer: LatencyFigures;
   submitOffersBatch20: LatencyFigures;
   postgresCeiling: LatencyFigures;
+  /** `{ __typename }` through our API (every plugin and middleware, no resolver, no database). */
+  trivialQuery: LatencyFigures;
+  /** The same query with a cooperative's bearer token: plus token check and the user lookup. */
+  trivialQuerySignedIn: LatencyFigures;
+  /** `{ ping }` on the smallest Nest + Apollo express app (bench/bare-nest-app.ts). */
+  bareNestApollo: LatencyFigures;
   apiToCeilingRatio: number;
   batchApiToCeilingRatio: number;
+  /** submitOffer throughput / trivial query throughput through our API, same run. */
+  submitOfferToTrivialRatio: number;
   kotaBlitarDay: {
     demands: number;
     lines: number;
@@ -180,17 +188,27 @@ export function startProcess(
   script: string,
   env: NodeJS.ProcessEnv,
   readyPattern: RegExp,
+  nodeArgs: string[] = [],
 ): Promise<{ child: ChildProcess; ms: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, [join(root, script)], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeArgs, join(root, script)], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return new Promise((resolve, reject) => {
+    // Only the last 4 kB are kept (for the exit message); the ready line is looked for until
+    // seen. Keeping and re-scanning every request log line made the driver itself the bottleneck.
     let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (readyPattern.test(output)) resolve({ child, ms: performance.now() - started });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    let ready = false;
+    const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000));
+    child.stdout!.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      if (!ready && readyPattern.test(output)) {
+        ready = true;
+        resolve({ child, ms: performance.now() - started });
+      }
+    });
+    child.stderr!.on('data', keep);
     if (process.env.BENCH_ECHO) child.stdout!.on('data', (chunk: Buffer) => process.stderr.write(chunk));
     child.on('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output.slice(-2000)}`)));
   });
@@ -207,7 +225,11 @@ export async function runApiBench(options: {
   const concurrency = options.concurrency ?? 50;
   const offerCount = options.offers ?? 6000;
   const root = findProjectRoot();
-  const benchDbName = 'pasar_gizi_bench';
+  // Derived from the database given, so engineers sharing one Postgres do not drop each other's.
+  const benchDbName = `${new URL(options.databaseUrl).pathname.slice(1) || 'pasar_gizi'}_bench`.replace(
+    /[^a-z0-9_]/gi,
+    '_',
+  );
   const adminUrl = new URL(options.databaseUrl);
   adminUrl.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: adminUrl.toString() });
@@ -235,7 +257,9 @@ export async function runApiBench(options: {
     OUTBOX_POLL_MS: '20',
   };
   log('starting API and worker');
-  const api = await startProcess(root, 'dist/apps/api/src/main.js', env, /API ready/);
+  // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": profile the API under this load.
+  const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const api = await startProcess(root, 'dist/apps/api/src/main.js', env, /API ready/, apiNodeArgs);
   const worker = await startProcess(root, 'dist/apps/worker/src/main.js', env, /worker ready/);
   const client = new Client(`http://127.0.0.1:${port}/graphql`);
   // The API's pool and the ceiling's pool together stay under Postgres' 100 connections.
@@ -357,6 +381,46 @@ export async function runApiBench(options: {
       return !result.errors;
     });
 
+    // Trivial-query ceilings: what any request through our API costs, and the bare framework.
+    const trivial = JSON.stringify({ query: '{ __typename }' });
+    const post = async (url: string, body: string, token?: string) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body,
+      });
+      const json = (await response.json()) as { errors?: unknown[] };
+      return response.ok && !json.errors;
+    };
+    log(`trivial query x ${offerCount}`);
+    const trivialFigures = await drive(offerCount, concurrency, 1, () =>
+      post(`http://127.0.0.1:${port}/graphql`, trivial),
+    );
+    log(`trivial query signed in x ${offerCount}`);
+    const trivialSignedInFigures = await drive(offerCount, concurrency, 1, (index) =>
+      post(`http://127.0.0.1:${port}/graphql`, trivial, cooperatives[index % cooperatives.length]),
+    );
+    const barePort = port + 100;
+    const bare = await startProcess(
+      root,
+      'dist/bench/bare-nest-app.js',
+      { ...env, PORT: String(barePort) },
+      /bare ready/,
+    );
+    let bareFigures: LatencyFigures;
+    try {
+      log(`bare Nest + Apollo x ${offerCount}`);
+      const ping = JSON.stringify({ query: '{ ping }' });
+      bareFigures = await drive(offerCount, concurrency, 1, () =>
+        post(`http://127.0.0.1:${barePort}/graphql`, ping),
+      );
+    } finally {
+      bare.child.kill('SIGTERM');
+    }
+
     // The ceiling: the same kind of row, inserted straight into Postgres at the same concurrency.
     const sample = (
       await db.query(`SELECT demand_line_id, demand_id, cooperative_id, stock_lot_id FROM offer LIMIT 1`)
@@ -448,6 +512,10 @@ export async function runApiBench(options: {
       submitOffer: submitOfferFigures,
       submitOffersBatch20: batchFigures,
       postgresCeiling: ceiling,
+      trivialQuery: trivialFigures,
+      trivialQuerySignedIn: trivialSignedInFigures,
+      bareNestApollo: bareFigures,
+      submitOfferToTrivialRatio: submitOfferFigures.rowsPerSecond / trivialFigures.rowsPerSecond,
       apiToCeilingRatio: submitOfferFigures.rowsPerSecond / ceiling.rowsPerSecond,
       batchApiToCeilingRatio: batchFigures.rowsPerSecond / ceiling.rowsPerSecond,
       kotaBlitarDay: {
@@ -480,8 +548,12 @@ export function formatApiBench(result: ApiBenchResult): string {
     row('submitOffer (HTTP, 1 offer)', result.submitOffer, 'offers/s'),
     row('submitOffers (HTTP, 20 offers)', result.submitOffersBatch20, 'offers/s'),
     row('ceiling: INSERT with pg', result.postgresCeiling, 'rows/s'),
+    row('ceiling: { __typename } (our API)', result.trivialQuery, 'req/s'),
+    row('  same, signed in', result.trivialQuerySignedIn, 'req/s'),
+    row('ceiling: bare Nest+Apollo query', result.bareNestApollo, 'req/s'),
     '',
-    `API / ceiling: submitOffer ${result.apiToCeilingRatio.toFixed(2)}, submitOffers ${result.batchApiToCeilingRatio.toFixed(2)}`,
+    `API / INSERT ceiling: submitOffer ${result.apiToCeilingRatio.toFixed(2)}, submitOffers ${result.batchApiToCeilingRatio.toFixed(2)}`,
+    `submitOffer / trivial query (same run): ${result.submitOfferToTrivialRatio.toFixed(2)}; our trivial query / bare Nest+Apollo: ${(result.trivialQuery.rowsPerSecond / result.bareNestApollo.rowsPerSecond).toFixed(2)}`,
     `Kota Blitar day: ${day.demands} demands, ${day.lines} lines, ${day.offers} offers -> ${day.orders} orders; close to all CONFIRMED ${day.closeToAllConfirmedMs} ms`,
     `Boot: API ${result.bootMs.api} ms, worker ${result.bootMs.worker} ms (process start to ready, loaded machine)`,
   ].join('\n');

@@ -19,7 +19,7 @@ import { pathToFileURL } from 'node:url';
 import { formatApiBench, runApiBench, type ApiBenchResult } from './api-bench.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { formatEngineBench, runEngineBench, type EngineBenchResult } from './engine-bench.js';
 import { formatTradeBench, runTradeBench, type TradeBenchResult } from './trade-bench.js';
 
@@ -49,6 +49,27 @@ function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: numbe
     else throw new Error(`unknown argument ${arg}`);
   }
   return { only, quick, seed };
+}
+
+/** The offer path now next to the figures kept from before the lean-offer-path work. */
+export function formatOfferPathBeforeAfter(now: ApiBenchResult): string {
+  const lines = ['Offer path, before (bench/results/reference-2026-12-02-offer-path-*.json) and this run:'];
+  const describe = (name: string, api: ApiBenchResult) => {
+    const trivial = api.trivialQuery
+      ? (api.submitOffer.rowsPerSecond / api.trivialQuery.rowsPerSecond).toFixed(2)
+      : '-';
+    return `  ${name.padEnd(10)} submitOffer ${api.submitOffer.rowsPerSecond.toFixed(1)} offers/s, p99 ${api.submitOffer.p99Ms.toFixed(0)} ms, ${api.submitOffer.errors} errors; / INSERT ceiling ${api.apiToCeilingRatio.toFixed(2)}; / trivial query ${trivial}`;
+  };
+  for (const [name, file] of [
+    ['before', 'reference-2026-12-02-offer-path-before.json'],
+    ['after', 'reference-2026-12-02-offer-path-after.json'],
+  ] as const) {
+    const path = join(repoRoot(), 'bench/results', file);
+    if (existsSync(path))
+      lines.push(describe(name, (JSON.parse(readFileSync(path, 'utf8')) as { api: ApiBenchResult }).api));
+  }
+  lines.push(describe('this run', now));
+  return lines.join('\n');
 }
 
 function repoRoot(): string {
@@ -120,6 +141,7 @@ async function main(): Promise<void> {
     }
     console.log('\nThrough the API (50 concurrent clients)\n');
     console.log(formatApiBench(results.api));
+    console.log(`\n${formatOfferPathBeforeAfter(results.api)}`);
   }
   if (args.only.includes('client')) {
     const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import type { AwardInput, CertificateGap } from '../../award/src/award.types.js';
 import { isAboveHet, missingCertificates, producerOf } from '../../award/src/eligibility.js';
-import { CatalogService } from '../../catalog/src/catalog.service.js';
+import { CatalogService, type MarketPolicy } from '../../catalog/src/catalog.service.js';
 import { CertificatesService } from '../../catalog/src/certificates.service.js';
 import { ReferencePricesService } from '../../catalog/src/reference-prices.service.js';
 import { DomainError } from '../../core/src/domain-error.js';
@@ -47,26 +47,25 @@ export class OfferRulesService {
    */
   async assertOffersEligible(
     tx: EntityManager,
-    offers: { index: number; demandId: string; stockLot: StockLotEntity; unitPrice: bigint }[],
+    marketCode: string,
+    /** The market's policy when the caller read it already (before its transaction). */
+    policy: MarketPolicy | null,
+    offers: { index: number; deliveryDate: string; stockLot: StockLotEntity; unitPrice: bigint }[],
     numbered: boolean,
   ): Promise<void> {
     if (offers.length === 0) return;
-    const demands = new Map(
-      (await tx.findBy(DemandRequestEntity, { id: In([...new Set(offers.map((o) => o.demandId))]) })).map(
-        (d) => [d.id, d],
-      ),
-    );
-    const marketCode = demands.get(offers[0]!.demandId)!.marketCode;
+    // The caller has the demands already (read FOR SHARE): their market and delivery dates.
     const judged = await this.judge(
       tx,
       marketCode,
       offers.map((offer) => ({
         key: String(offer.index),
         commodityCode: offer.stockLot.commodityCode,
-        deliveryDate: demands.get(offer.demandId)!.deliveryDate,
+        deliveryDate: offer.deliveryDate,
         unitPrice: offer.unitPrice,
         lot: offer.stockLot,
       })),
+      policy,
     );
     for (const offer of offers) {
       const judgement = judged.get(String(offer.index))!;
@@ -158,10 +157,11 @@ export class OfferRulesService {
     tx: EntityManager,
     marketCode: string,
     offers: readonly OfferToJudge[],
+    knownPolicy: MarketPolicy | null = null,
   ): Promise<Map<string, OfferJudgement>> {
     const result = new Map<string, OfferJudgement>();
     if (offers.length === 0) return result;
-    const policy = await this.catalog.policyOf(marketCode);
+    const policy = knownPolicy ?? (await this.catalog.policyOf(marketCode));
     const producerIds = [...new Set(offers.map((o) => producerOf(o.lot)))];
     const needsCertificates = offers.some((o) =>
       policy.requiredCertificates.some((r) => r.commodityCode === o.commodityCode),

@@ -89,6 +89,16 @@ export class OfferService {
         inputs.length > 1 ? `input[${index}].quantity` : 'quantity',
       ),
     }));
+    // Read before the transaction opens, on their own connections and side by side: a
+    // transaction that waits for a second pooled connection while holding one starves the pool
+    // under load (every connection held, every holder waiting for another until the timeout).
+    const signedInMarket = operator.regionCode ? marketCodeOf(operator.regionCode) : null;
+    const [priceRows, policy] = signedInMarket
+      ? await Promise.all([
+          this.catalog.referencePricesOn(signedInMarket, null),
+          this.catalog.policyOf(signedInMarket),
+        ])
+      : [null, null];
     return this.dataSource.transaction(async (tx) => {
       const cooperative = await tx.findOneByOrFail(OrganizationEntity, { id: cooperativeId });
       if (cooperative.suspended) {
@@ -153,11 +163,12 @@ export class OfferService {
         : new Map<string, { baseUnit: string; units: UnitDefinition[] }>();
       const now = Date.now();
       const cooperativeMarket = marketCodeOf(cooperative.regionCode);
+      // The organisation's region as read now decides; the read above is for the usual case.
+      const sameMarket = cooperativeMarket === signedInMarket;
       const referencePrices = new Map(
-        (await this.catalog.referencePricesOn(cooperativeMarket, null)).map((p) => [
-          p.commodityCode,
-          p.unitPrice,
-        ]),
+        (
+          (sameMarket ? priceRows : null) ?? (await this.catalog.referencePricesOn(cooperativeMarket, null))
+        ).map((p) => [p.commodityCode, p.unitPrice]),
       );
       const lotUse = new Map<string, number>();
       const rows = parsed.map((offer) => {
@@ -286,7 +297,14 @@ export class OfferService {
       // MBG rules: the legal ceiling (HET) and the producer's certificates on the delivery date.
       await this.offerRules.assertOffersEligible(
         tx,
-        rows.map((row, i) => ({ ...row, index: parsed[i]!.index, stockLot: lots.get(row.stockLotId)! })),
+        cooperativeMarket,
+        sameMarket ? policy : null,
+        rows.map((row, i) => ({
+          ...row,
+          index: parsed[i]!.index,
+          deliveryDate: demands.get(row.demandId)!.deliveryDate,
+          stockLot: lots.get(row.stockLotId)!,
+        })),
         inputs.length > 1,
       );
       // The offers and their audit entries in one statement: a batch of 20 costs one round trip.
