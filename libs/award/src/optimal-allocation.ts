@@ -7,6 +7,7 @@ import type {
   SolverReport,
 } from './award.types.js';
 import { solveLexMaxFlow, type FlowProblem, type FlowState, type WorkBudget } from './flow-solver.js';
+import { branchAndBound } from './branch-and-bound.js';
 import { byProcessingOrder, type AllocationDecision } from './greedy-allocation.js';
 import { improveLocally } from './local-search.js';
 import { compareIds, type RankedOffer } from './scoring.js';
@@ -49,6 +50,8 @@ export const DEFAULT_AWARD_OPTIONS: Readonly<Required<AwardOptions>> = Object.fr
   maxRepairRounds: 6,
   repairResolve: 'incremental',
   localSearch: true,
+  branchAndBound: true,
+  branchAndBoundWork: 150_000,
 });
 
 /** Weight of filling demand in the objective; the score part of a line is at most 1. */
@@ -143,6 +146,9 @@ export function allocateOptimal(
     repairRounds: 0,
     simpleAllocationWins: 0,
     localSearchMoves: 0,
+    branchAndBoundNodes: 0,
+    branchAndBoundWins: 0,
+    provenOptimalComponents: 0,
     lpBound: null,
     work: 0,
   };
@@ -236,6 +242,33 @@ export function allocateOptimal(
       if (final.kind === 'flow' && final.flow.some((x, a) => x !== before[a])) {
         // Offers the repair excluded may now be awarded, or unawarded for another reason.
         for (let a = 0; a < view.n; a++) if (final.flow[a] !== before[a]) banReason[a] = NO_BAN;
+      }
+    }
+    if (status !== 'exact' && opts.branchAndBound && budget.left > 0) {
+      // The repair and the local search change a line or two at a time; where many small lines
+      // share a few lots the optimum needs a coordinated change: search it exactly (bounded).
+      const searched = branchAndBound(
+        {
+          flow: view.problem,
+          lineStart: view.lineStart,
+          lineMinimum: view.lineMinimum,
+          arcTotal: view.arcTotal,
+          cap: view.cap,
+        },
+        final.flow,
+        budget,
+        opts.branchAndBoundWork,
+      );
+      report.branchAndBoundNodes += searched.nodes;
+      if (searched.proven) report.provenOptimalComponents++;
+      if (searched.flow) {
+        const before = Float64Array.from(final.flow);
+        final.flow.set(searched.flow);
+        topUp(view, final.flow);
+        report.branchAndBoundWins++;
+        if (final.kind === 'flow') {
+          for (let a = 0; a < view.n; a++) if (final.flow[a] !== before[a]) banReason[a] = NO_BAN;
+        }
       }
     }
     report.work += opts.workBudgetPerComponent - budget.left - workCounted;
