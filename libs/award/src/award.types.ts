@@ -274,7 +274,10 @@ export interface SolverReport {
   branchAndBoundNodes: number;
   /** Components where the branch and bound found a better allocation than the search before it. */
   branchAndBoundWins: number;
-  /** Components where the branch and bound finished: their allocation is proven optimal. */
+  /**
+   * Components where the split rules bind whose coverage is proven optimal: equal to the LP
+   * bound's, or the branch and bound finished.
+   */
   provenOptimalComponents: number;
   /**
    * Objective (same formula as `AwardResult.objective`) of the LP relaxation without the split

@@ -40,6 +40,7 @@ export interface BranchAndBoundResult {
   proven: boolean;
 }
 
+const FILL_WEIGHT = 1e6;
 const FREE = 0;
 const BANNED = 1;
 /** Awarded at least the line's minimum. */
@@ -49,8 +50,8 @@ const SMALL = 3;
 /** Awarded something (lines without a minimum). */
 const POSITIVE = 4;
 
-const COVERAGE_EPS = 1e-11;
-const SCORE_EPS = 1e-9;
+/** Smallest coverage gain searched for (a thousandth of a kilogram on a 400 kg line is 2.5e-9). */
+const COVERAGE_EPS = 1e-9;
 
 interface Node {
   state: Uint8Array;
@@ -61,8 +62,13 @@ interface Node {
   id: number;
 }
 
-function lexBetter(c1: number, s1: number, c0: number, s0: number): boolean {
-  return c1 > c0 + COVERAGE_EPS || (c1 >= c0 - COVERAGE_EPS && s1 > s0 + SCORE_EPS);
+/**
+ * Whether (c1, s1) beats (c0, s0) by enough to search for. Coverage only: the score part of the
+ * objective is at most 1 per line in a million, and chasing it would spend the budget on nodes
+ * that cannot change coverage; the score is still maximised within each node by the flow.
+ */
+function lexBetter(c1: number, _s1: number, c0: number, _s0: number): boolean {
+  return c1 > c0 + COVERAGE_EPS;
 }
 
 export function branchAndBound(
@@ -70,6 +76,10 @@ export function branchAndBound(
   incumbent: Float64Array,
   budget: WorkBudget,
   workLimit: number,
+  /** Makes an allocation within the lots and offers keep the split rules too (a heuristic). */
+  roundToRules?: (flow: Float64Array) => Float64Array,
+  /** Decisions already taken at the root (default: none). */
+  rootState?: Uint8Array,
 ): BranchAndBoundResult {
   const f = p.flow;
   const n = f.arcLot.length;
@@ -97,6 +107,10 @@ export function branchAndBound(
   };
   let [bestCoverage, bestScore] = valueOf(incumbent);
   let best: Float64Array | null = null;
+  /** A new incumbent must cover more and not lower the objective (1e6 · coverage + score). */
+  const accepts = (coverage: number, score: number) =>
+    lexBetter(coverage, score, bestCoverage, bestScore) &&
+    FILL_WEIGHT * coverage + score > FILL_WEIGHT * bestCoverage + bestScore;
 
   // Scratch for building a node's problem.
   const lotCap = new Float64Array(K);
@@ -110,6 +124,57 @@ export function branchAndBound(
 
   let nextId = 0;
   let exhausted = false;
+
+  const most = new Float64Array(n);
+  const freeMost: number[] = [];
+  /**
+   * Valid tightenings of a node's relaxation from the split rules (none cuts off an allocation
+   * that keeps them). An award is at most its offer and what its lot has left (plus its own fixed
+   * part). A line takes from at most `cap` offers, so it can be filled at most by its decided
+   * awards and its largest free ones: its capacity is cut to that. An offer that can give less
+   * than the minimum can only be its line's one small award, on a complete line: excluded when
+   * the line cannot be completed. False when the node is infeasible.
+   */
+  const tighten = (state: Uint8Array): boolean => {
+    for (let i = 0; i < L; i++) {
+      const minimum = lineMinimum[i];
+      const q = f.lineCap[i];
+      for (let pass = 0; pass < 2; pass++) {
+        let decidedMost = 0;
+        let decided = 0;
+        freeMost.length = 0;
+        for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+          if (banned[a]) continue;
+          most[a] = Math.min(arcCap[a], lotCap[f.arcLot[a]]) + fixed[a];
+          if (state[a] === FREE) freeMost.push(most[a]);
+          else {
+            decidedMost += most[a];
+            decided++;
+          }
+        }
+        freeMost.sort((x, y) => y - x);
+        let reach = decidedMost;
+        for (let j = 0; j < cap - decided && j < freeMost.length; j++) reach += freeMost[j];
+        const canComplete = reach >= q;
+        if (mustComplete[i] && !canComplete) return false;
+        if (pass === 0 && !canComplete && minimum > 0) {
+          let changed = false;
+          for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+            if (!banned[a] && state[a] === FREE && most[a] < minimum) {
+              banned[a] = 1;
+              changed = true;
+            }
+          }
+          if (changed) continue;
+        }
+        let fixedSum = 0;
+        for (let a = lineStart[i]; a < lineStart[i + 1]; a++) fixedSum += fixed[a];
+        lineCap[i] = Math.min(lineCap[i], reach - fixedSum);
+        break;
+      }
+    }
+    return true;
+  };
 
   /** Solves the relaxation of a node; null if infeasible (or the budget ran out: see `exhausted`). */
   const solve = (state: Uint8Array): Node | null => {
@@ -145,6 +210,7 @@ export function branchAndBound(
       lineKey[i] = mustComplete[i] ? -1 : f.lineCap[i];
     }
     for (let k = 0; k < K; k++) if (lotCap[k] < 0) return null;
+    if (!tighten(state)) return null;
     const solved = solveLexMaxFlow(problem, banned, own);
     if (!solved) {
       exhausted = true;
@@ -235,7 +301,20 @@ export function branchAndBound(
   /** Keeps a solved child: a better feasible one becomes the incumbent; returns it if open. */
   const consider = (node: Node | null): Node | null => {
     if (!node || !lexBetter(node.coverage, node.score, bestCoverage, bestScore)) return null;
+    if (!node.feasible && roundToRules) {
+      // The node's flow made to keep the rules (cheap, no solve): often a better incumbent.
+      const rounded = roundToRules(Float64Array.from(node.flow));
+      const [coverage, score] = valueOf(rounded);
+      own.left -= n;
+      if (accepts(coverage, score)) {
+        best = rounded;
+        bestCoverage = coverage;
+        bestScore = score;
+      }
+      if (!lexBetter(node.coverage, node.score, bestCoverage, bestScore)) return null;
+    }
     if (node.feasible) {
+      if (!accepts(node.coverage, node.score)) return null;
       best = node.flow;
       bestCoverage = node.coverage;
       bestScore = node.score;
@@ -266,7 +345,7 @@ export function branchAndBound(
   // Best bound first; from each node taken, a dive follows its best child down to a leaf (a
   // feasible allocation or a dead end), so good incumbents come early and prune the rest.
   let nodes = 0;
-  const root = consider(solve(new Uint8Array(n)));
+  const root = consider(solve(rootState ?? new Uint8Array(n)));
   if (root) push(root);
   while (heap.length > 0 && !exhausted) {
     let node: Node | null = pop();
@@ -285,4 +364,88 @@ export function branchAndBound(
   }
   budget.left -= startLeft - own.left;
   return { flow: best, nodes, proven: !exhausted && heap.length === 0 };
+}
+
+/** Share of the search's work spent on neighbourhoods before the tree search of the whole component. */
+const NEIGHBOURHOOD_SHARE = 0.5;
+/** Work for one neighbourhood's tree search. */
+const NEIGHBOURHOOD_WORK = 20_000;
+const NEIGHBOURHOOD_PASSES = 2;
+
+/**
+ * The search of one component: first neighbourhoods (each line not completely covered, alone
+ * and with each line that takes stock from a lot it is offered: those lines' offers are free,
+ * every other line keeps which offers it has, awarded at least the minimum or as its small award,
+ * while the flow may still move quantities on every line), each an exact tree search on a few
+ * lines; then the tree search of the whole component from the best allocation found.
+ */
+export function searchComponent(
+  p: BranchAndBoundProblem,
+  incumbent: Float64Array,
+  budget: WorkBudget,
+  workLimit: number,
+  roundToRules?: (flow: Float64Array) => Float64Array,
+): BranchAndBoundResult {
+  const f = p.flow;
+  const n = f.arcLot.length;
+  const L = f.lineCap.length;
+  const { lineStart, lineMinimum } = p;
+  const own: WorkBudget = { left: Math.min(workLimit, budget.left), deadline: budget.deadline };
+  const start = own.left;
+  const share = Math.floor(own.left * NEIGHBOURHOOD_SHARE);
+  const local: WorkBudget = { left: share, deadline: budget.deadline };
+  let current = incumbent;
+  let improved = false;
+  let nodes = 0;
+
+  const structure = (free: readonly number[]): Uint8Array => {
+    const state = new Uint8Array(n);
+    for (let i = 0; i < L; i++) {
+      for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+        const x = current[a];
+        state[a] =
+          x <= 0 ? BANNED : lineMinimum[i] <= 0 ? POSITIVE : x >= lineMinimum[i] ? AT_LEAST_MIN : SMALL;
+      }
+    }
+    for (const i of free) state.fill(FREE, lineStart[i], lineStart[i + 1]);
+    return state;
+  };
+
+  for (let pass = 0; pass < NEIGHBOURHOOD_PASSES && local.left > 0; pass++) {
+    let passImproved = false;
+    for (let i = 0; i < L && local.left > 0; i++) {
+      let filled = 0;
+      for (let a = lineStart[i]; a < lineStart[i + 1]; a++) filled += current[a];
+      if (filled >= f.lineCap[i]) continue;
+      // Lines taking stock from a lot line i is offered.
+      const lots = new Set<number>();
+      for (let a = lineStart[i]; a < lineStart[i + 1]; a++) lots.add(f.arcLot[a]);
+      const rivals: number[] = [];
+      for (let j = 0; j < L; j++) {
+        if (j === i) continue;
+        for (let b = lineStart[j]; b < lineStart[j + 1]; b++) {
+          if (current[b] > 0 && lots.has(f.arcLot[b])) {
+            rivals.push(j);
+            break;
+          }
+        }
+      }
+      for (const free of [[i], ...rivals.map((j) => [i, j])]) {
+        if (local.left <= 0) break;
+        const r = branchAndBound(p, current, local, NEIGHBOURHOOD_WORK, roundToRules, structure(free));
+        nodes += r.nodes;
+        if (r.flow) {
+          current = r.flow;
+          improved = true;
+          passImproved = true;
+        }
+      }
+    }
+    if (!passImproved) break;
+  }
+  own.left -= share - local.left;
+  const whole = branchAndBound(p, current, own, own.left, roundToRules);
+  nodes += whole.nodes;
+  budget.left -= start - own.left;
+  return { flow: whole.flow ?? (improved ? current : null), nodes, proven: whole.proven };
 }
