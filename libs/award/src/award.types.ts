@@ -170,6 +170,15 @@ export interface AwardOptions {
    * Default true; false gives the allocation as repaired (kept to measure the search in bench/).
    */
   localSearch?: boolean;
+  /**
+   * Where the split rules bind, then search the component's optimum exactly by branch and bound
+   * (see branch-and-bound.ts), from the allocation found so far, within `branchAndBoundWork`
+   * work units (and what is left of the component's budget). Default true; false gives the
+   * optimal-3 allocation (kept to measure the search in bench/ and in the tests).
+   */
+  branchAndBound?: boolean;
+  /** Work units the branch and bound may spend per component. Default 150,000. */
+  branchAndBoundWork?: number;
 }
 
 /** A later round for lines that lost their supplier (a cooperative declined, a delivery failed). */
@@ -261,6 +270,15 @@ export interface SolverReport {
   simpleAllocationWins: number;
   /** Moves the local search after the repair made (each strictly improved the allocation). */
   localSearchMoves: number;
+  /** Nodes the branch and bound explored, over all components where the split rules bind. */
+  branchAndBoundNodes: number;
+  /** Components where the branch and bound found a better allocation than the search before it. */
+  branchAndBoundWins: number;
+  /**
+   * Components where the split rules bind whose coverage is proven optimal: equal to the LP
+   * bound's, or the branch and bound finished.
+   */
+  provenOptimalComponents: number;
   /**
    * Objective (same formula as `AwardResult.objective`) of the LP relaxation without the split
    * rules: no allocation of this batch can score higher. Null when a component ran out of budget

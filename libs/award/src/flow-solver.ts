@@ -40,6 +40,13 @@ export interface FlowProblem {
   arcValue: Float64Array;
   /** The offer's rank on its line (1 = best): prefers the better offer between equal paths. */
   arcRank: Int32Array;
+  /**
+   * Serving order of the lines, smaller first, equal keys served as one group (default: lineCap,
+   * i.e. the demand Q). The branch and bound passes the original Q when part of a line's demand
+   * is already fixed (lineCap then holds what is left), and a key below every Q for lines that
+   * must be completely covered.
+   */
+  lineKey?: Float64Array;
 }
 
 /** Mutable budget shared by the solves of one component. */
@@ -358,11 +365,12 @@ export function solveLexMaxFlow(
   };
 
   // Lines in groups of equal Q, smallest Q first (each unit there covers the largest share).
-  const byQ = Array.from({ length: L }, (_, i) => i).sort((a, b) => p.lineCap[a] - p.lineCap[b] || a - b);
+  const key = p.lineKey ?? p.lineCap;
+  const byQ = Array.from({ length: L }, (_, i) => i).sort((a, b) => key[a] - key[b] || a - b);
   let clockCountdown = CLOCK_CHECK_EVERY;
   for (let g = 0; g < L && !exhausted;) {
     let end = g;
-    while (end < L && p.lineCap[byQ[end]] === p.lineCap[byQ[g]]) end++;
+    while (end < L && key[byQ[end]] === key[byQ[g]]) end++;
     groupFrom = g;
     groupTo = end;
     let targets = 0;

@@ -131,7 +131,11 @@ export function improveLocally(
         // line it can be raised to the minimum with quantity from the others, lowest score first.
         const last = k - 1;
         if (!complete || x[last] >= minimum) return;
-        const room = Math.min(p.arcCap[chosen[last]], lotLeft[p.arcLot[chosen[last]]]);
+        // Its lot may also supply another chosen offer of this line: only what that one leaves.
+        const lastLot = p.arcLot[chosen[last]];
+        let sameLot = 0;
+        for (let j = 0; j < last; j++) if (p.arcLot[chosen[j]] === lastLot) sameLot += x[j];
+        const room = Math.min(p.arcCap[chosen[last]], lotLeft[lastLot] - sameLot);
         if (room < minimum) return;
         let missing = minimum - x[last];
         for (let j = last - 1; j >= 0 && missing > 0; j--) {

@@ -7,6 +7,7 @@ import type {
   SolverReport,
 } from './award.types.js';
 import { solveLexMaxFlow, type FlowProblem, type FlowState, type WorkBudget } from './flow-solver.js';
+import { searchComponent } from './branch-and-bound.js';
 import { byProcessingOrder, type AllocationDecision } from './greedy-allocation.js';
 import { improveLocally } from './local-search.js';
 import { compareIds, type RankedOffer } from './scoring.js';
@@ -49,6 +50,8 @@ export const DEFAULT_AWARD_OPTIONS: Readonly<Required<AwardOptions>> = Object.fr
   maxRepairRounds: 6,
   repairResolve: 'incremental',
   localSearch: true,
+  branchAndBound: true,
+  branchAndBoundWork: 150_000,
 });
 
 /** Weight of filling demand in the objective; the score part of a line is at most 1. */
@@ -143,6 +146,9 @@ export function allocateOptimal(
     repairRounds: 0,
     simpleAllocationWins: 0,
     localSearchMoves: 0,
+    branchAndBoundNodes: 0,
+    branchAndBoundWins: 0,
+    provenOptimalComponents: 0,
     lpBound: null,
     work: 0,
   };
@@ -236,6 +242,37 @@ export function allocateOptimal(
       if (final.kind === 'flow' && final.flow.some((x, a) => x !== before[a])) {
         // Offers the repair excluded may now be awarded, or unawarded for another reason.
         for (let a = 0; a < view.n; a++) if (final.flow[a] !== before[a]) banReason[a] = NO_BAN;
+      }
+    }
+    // Coverage equal to the LP bound's is optimal: nothing for the search to find.
+    const coverageOpen = lp !== null && coverageOf(view, lp.flow) > coverageOf(view, final.flow) + 1e-9;
+    if (status !== 'exact' && !coverageOpen) report.provenOptimalComponents++;
+    if (status !== 'exact' && opts.branchAndBound && budget.left > 0 && coverageOpen) {
+      // The repair and the local search change a line or two at a time; where many small lines
+      // share a few lots the optimum needs a coordinated change: search it exactly (bounded).
+      const searched = searchComponent(
+        {
+          flow: view.problem,
+          lineStart: view.lineStart,
+          lineMinimum: view.lineMinimum,
+          arcTotal: view.arcTotal,
+          cap: view.cap,
+        },
+        final.flow,
+        budget,
+        opts.branchAndBoundWork,
+        (x) => roundToRules(view, x),
+      );
+      report.branchAndBoundNodes += searched.nodes;
+      if (searched.proven) report.provenOptimalComponents++;
+      if (searched.flow) {
+        const before = Float64Array.from(final.flow);
+        final.flow.set(searched.flow);
+        topUp(view, final.flow);
+        report.branchAndBoundWins++;
+        if (final.kind === 'flow') {
+          for (let a = 0; a < view.n; a++) if (final.flow[a] !== before[a]) banReason[a] = NO_BAN;
+        }
       }
     }
     report.work += opts.workBudgetPerComponent - budget.left - workCounted;
@@ -528,6 +565,23 @@ function mergeFragments(view: ComponentView, flow: Float64Array): number {
   return merged;
 }
 
+/**
+ * A flow within the lots and offers made to keep the split rules: small awards raised to the
+ * minimum where cheaper, what still offends trimmed, free stock topped up; with and without the
+ * raising, the better of the two. Changes `flow` (returns it or the other copy).
+ */
+function roundToRules(view: ComponentView, flow: Float64Array): Float64Array {
+  const other = Float64Array.from(flow);
+  const none = new Uint8Array(view.n);
+  const scratch = new Float64Array(view.n);
+  mergeFragments(view, flow);
+  enforceSplitRules(view, flow, 'trim', none, new Uint8Array(view.n), scratch);
+  topUp(view, flow);
+  enforceSplitRules(view, other, 'trim', none, new Uint8Array(view.n), scratch);
+  topUp(view, other);
+  return componentValue(view, other) > componentValue(view, flow) ? other : flow;
+}
+
 function localSearchProblem(view: ComponentView) {
   const { problem } = view;
   return {
@@ -613,6 +667,17 @@ function cheapestWholeLine(view: ComponentView): Float64Array {
     }
   }
   return flow;
+}
+
+/** Σ fill/Q over the component. */
+function coverageOf(view: ComponentView, flow: Float64Array): number {
+  let coverage = 0;
+  for (let i = 0; i < view.lines.length; i++) {
+    let filled = 0;
+    for (let a = view.lineStart[i]; a < view.lineStart[i + 1]; a++) filled += flow[a];
+    coverage += filled / view.problem.lineCap[i];
+  }
+  return coverage;
 }
 
 /** 1e6 · Σ fill/Q + Σ x · total/Q over the component, to compare candidates. */
