@@ -49,6 +49,7 @@ const ENTITY_OWNERS = {
     'TradeLevyEntryEntity',
   ],
   files: ['PhotoEntity'],
+  notify: ['NotificationEntity', 'NotificationDeliveryEntity', 'NotificationPreferenceEntity'],
   jobs: ['OutboxMessageEntity', 'IdempotencyRecordEntity', 'AuditEntryEntity'],
 };
 
@@ -73,6 +74,8 @@ const ENTITY_EXCEPTIONS = {
   trade: ['CommodityEntity', 'OrganizationEntity', 'StockLotEntity', 'AlertEntity'],
   // Who may see an inspection photo depends on the organisations of its order.
   files: ['OrganizationEntity'],
+  // notify imports no foreign entity; its planner (notification-planner.ts) and fan-out READ
+  // other libs' tables with plain SQL to find an event's recipients and facts (never write them).
 };
 
 function entityOwnershipRules() {

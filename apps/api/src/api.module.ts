@@ -92,6 +92,8 @@ import {
   StockLotCertificatesResolver,
 } from './resolvers/rules.resolver.js';
 import { TransparencyResolver } from './resolvers/transparency.resolver.js';
+import { NotifyModule } from '../../../libs/notify/src/notify.module.js';
+import { NotificationResolver } from './resolvers/notification.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -125,6 +127,7 @@ export class ApiModule {
         TerminusModule.forRoot(),
         ...domainModules,
         FilesModule,
+        NotifyModule.forRoot(),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,
@@ -241,6 +244,8 @@ export class ApiModule {
         StockLotCertificatesResolver,
         // Transparency and open data (issue 11)
         TransparencyResolver,
+        // Notifications (issue 11)
+        NotificationResolver,
       ],
     };
   }

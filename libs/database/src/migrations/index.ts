@@ -1,3 +1,4 @@
+import { Notifications1796240396013 } from './1796240396013-notifications.migration.js';
 import { QuantityAndMoneyChecks1796162663056 } from './1796162663056-quantity-and-money-checks.migration.js';
 import { OutboxLeaseAndRetention1796162519057 } from './1796162519057-outbox-lease-and-retention.migration.js';
 import { TradeCenter1796162584689 } from './1796162584689-trade-center.migration.js';
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   TradeCenter1796162584689,
   MbgRules1796162433417,
   InspectionPhotos1796162813547,
+  Notifications1796240396013,
 ];
