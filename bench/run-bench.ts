@@ -7,6 +7,7 @@
  *   --only diversity  10 days of Kota Blitar with and without the diversity objective
  *   --only client   the browser client: first-load JS (gzip), the kitchen home's time to data
  *                   on a throttled phone (1.6 Mbps, 150 ms RTT, 4x CPU), its GraphQL requests
+ *   --only notify   notification fan-out: a day's events through the outbox → notifications/s
  *   --quick         smaller national day (64 markets, 3,750 kitchens) and fewer repetitions
  *   --seed N        seed of the synthetic markets (default 2026)
  * Prints a table and writes bench/results/latest.json.
@@ -24,8 +25,9 @@ import { formatTradeBench, runTradeBench, type TradeBenchResult } from './trade-
 import { formatDiversityBench, runDiversityBench, type DiversityBenchResult } from './diversity-bench.js';
 
 import { formatClientBench, runClientBench, type ClientBenchResult } from './client-bench.js';
+import { formatNotifyBench, runNotifyBench, type NotifyBenchResult } from './notify-bench.js';
 
-const PARTS = ['engine', 'diversity', 'api', 'trade', 'client'] as const;
+const PARTS = ['engine', 'diversity', 'api', 'trade', 'client', 'notify'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     diversity?: DiversityBenchResult;
     api?: ApiBenchResult;
     client?: ClientBenchResult;
+    notify?: NotifyBenchResult;
     machine?: Record<string, unknown>;
   } = {
     machine: {
@@ -135,6 +138,26 @@ async function main(): Promise<void> {
     }
     console.log('\nThe browser client (kitchen home on a throttled phone)\n');
     console.log(formatClientBench(results.client));
+  }
+  if (args.only.includes('notify')) {
+    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
+    const found = (await services.ensureServices({
+      purpose: 'test',
+      log: (line: string) => console.error(line),
+    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
+    try {
+      results.notify = await runNotifyBench({
+        databaseUrl: found.databaseUrl,
+        redisUrl: found.redisUrl,
+        moments: args.quick ? 50 : 150,
+        alerts: args.quick ? 100 : 300,
+        log: (line) => console.error(line),
+      });
+    } finally {
+      await found.stop();
+    }
+    console.log('\nNotification fan-out (commit of the events → every notification stored)\n');
+    console.log(formatNotifyBench(results.notify));
   }
   const file = join(repoRoot(), 'bench/results/latest.json');
   mkdirSync(dirname(file), { recursive: true });
