@@ -5,6 +5,8 @@
  */
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import { Redis } from 'ioredis';
+import { liveChannels } from '../../libs/live/src/live-channels.js';
 import { CertificatesService } from '../../libs/catalog/src/certificates.service.js';
 import { NotificationFanOutService } from '../../libs/notify/src/notification-fan-out.service.js';
 import { daysFromNow, errorCode, eventually, secondsFromNow, TestSystem } from '../support/test-app.js';
@@ -273,7 +275,13 @@ describe('notifications', () => {
     expect(added.addCertificate.id).toBeTruthy();
   }, 120_000);
 
-  it('trade shipments: the regency cooperatives hear it is open; a pledger hears its allotment', async () => {
+  it('trade shipments: the regency cooperatives hear it is open (live too); a pledger hears its allotment', async () => {
+    // The in-app notification is published on the user's live channel right after it is stored.
+    const [gedogUser] = await db.query(`SELECT id FROM app_user WHERE email = $1`, [LOGINS.gedog]);
+    const subscriber = new Redis(system.config.redisUrl);
+    const heard: { kind: string; title: string }[] = [];
+    subscriber.on('message', (_channel: string, message: string) => heard.push(JSON.parse(message)));
+    await subscriber.subscribe(liveChannels.user(system.config.queuePrefix, gedogUser.id));
     const contract = (
       await system.ok(
         `mutation($input: TradeContractInput!) { createTradeContract(input: $input) { id number shipments { id } } }`,
@@ -295,6 +303,8 @@ describe('notifications', () => {
     ).createTradeContract;
     for (const who of ['sentul', 'turi', 'gedog'] as const)
       await expectExactly(who, 'TRADE_SHIPMENT_OPEN', 1);
+    await eventually(async () => heard.some((m) => m.kind === 'TRADE_SHIPMENT_OPEN'));
+    subscriber.disconnect();
     expect(await ofKind('kitchen', 'TRADE_SHIPMENT_OPEN')).toHaveLength(0);
     const lot = (
       await system.ok(

@@ -122,7 +122,8 @@ export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
     const liveRedis = new Redis({
       ...(redisConnection(config.redisUrl, config.redisCommandTimeoutMs) as object),
-      lazyConnect: true,
+      // Connected now: with no offline queue, a lazy connection would refuse its first publish.
+      lazyConnect: false,
     });
     liveRedis.on('error', (error: Error) => new Logger('LivePublisher').warn(`Redis: ${error.message}`));
     return {

@@ -272,8 +272,8 @@ export class NotificationFanOutService {
 
   /** Best effort: the inbox is the truth; a subscriber that missed a message reads it there. */
   private async publish(stored: StoredNotification[]): Promise<void> {
-    if (!this.live) return;
-    await Promise.all(
+    if (!this.live || stored.length === 0) return;
+    const outcomes = await Promise.allSettled(
       stored.map((n) =>
         this.live!.publishNotification(n.user_id, {
           id: n.id,
@@ -284,9 +284,14 @@ export class NotificationFanOutService {
           entityId: n.entity_id,
           createdAt: new Date(n.created_at).toISOString(),
           readAt: null,
-        }).catch((error: Error) => this.logger.warn(`Live notification not published: ${error.message}`)),
+        }),
       ),
     );
+    const failed = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed.length > 0)
+      this.logger.warn(
+        `${failed.length} of ${stored.length} live notification(s) not published: ${String(failed[0]!.reason?.message ?? failed[0]!.reason)}`,
+      );
   }
 }
 
