@@ -315,13 +315,16 @@ export class MarketEvaluationService {
   }
 
   private async alertUnwritable(tx: EntityManager, demand: DemandRequestEntity): Promise<void> {
-    await recordAlertEvents(tx, await tx.insert(AlertEntity, {
-      regionCode: demand.marketCode,
-      kind: 'AWARD_TOTAL_TOO_LARGE',
-      entityId: demand.id,
-      messageEn: `Demand ${demand.id} for ${demand.deliveryDate} was not awarded: its orders would exceed ${formatRupiah(MAX_DOCUMENT_TOTAL)} (an absurd price or quantity). The other demands of the market were evaluated; check the offers and re-post the demand.`,
-      messageId: `Permintaan ${demand.id} untuk ${demand.deliveryDate} tidak dianugerahkan: pesanannya akan melebihi ${formatRupiah(MAX_DOCUMENT_TOTAL)} (harga atau jumlah tidak wajar). Permintaan lain di pasar ini tetap dievaluasi; periksa penawarannya dan ajukan ulang permintaan.`,
-    }));
+    await recordAlertEvents(
+      tx,
+      await tx.insert(AlertEntity, {
+        regionCode: demand.marketCode,
+        kind: 'AWARD_TOTAL_TOO_LARGE',
+        entityId: demand.id,
+        messageEn: `Demand ${demand.id} for ${demand.deliveryDate} was not awarded: its orders would exceed ${formatRupiah(MAX_DOCUMENT_TOTAL)} (an absurd price or quantity). The other demands of the market were evaluated; check the offers and re-post the demand.`,
+        messageId: `Permintaan ${demand.id} untuk ${demand.deliveryDate} tidak dianugerahkan: pesanannya akan melebihi ${formatRupiah(MAX_DOCUMENT_TOTAL)} (harga atau jumlah tidak wajar). Permintaan lain di pasar ini tetap dievaluasi; periksa penawarannya dan ajukan ulang permintaan.`,
+      }),
+    );
   }
 }
 

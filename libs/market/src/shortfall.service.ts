@@ -270,12 +270,15 @@ export class ShortfallService {
     line: DemandLineEntity,
     remaining: number,
   ): Promise<void> {
-    await recordAlertEvents(tx, await tx.insert(AlertEntity, {
-      regionCode: demand.marketCode,
-      kind: 'SHORTFALL_UNCOVERED',
-      entityId: demand.id,
-      messageEn: `${remaining / 1000} of ${line.commodityCode} for delivery ${demand.deliveryDate} cannot be covered in time; find a supplier by hand.`,
-      messageId: `${remaining / 1000} ${line.commodityCode} untuk pengiriman ${demand.deliveryDate} tidak dapat dipenuhi tepat waktu; carikan pemasok secara langsung.`,
-    }));
+    await recordAlertEvents(
+      tx,
+      await tx.insert(AlertEntity, {
+        regionCode: demand.marketCode,
+        kind: 'SHORTFALL_UNCOVERED',
+        entityId: demand.id,
+        messageEn: `${remaining / 1000} of ${line.commodityCode} for delivery ${demand.deliveryDate} cannot be covered in time; find a supplier by hand.`,
+        messageId: `${remaining / 1000} ${line.commodityCode} untuk pengiriman ${demand.deliveryDate} tidak dapat dipenuhi tepat waktu; carikan pemasok secara langsung.`,
+      }),
+    );
   }
 }

@@ -70,16 +70,19 @@ export class SupervisionService {
         ),
       );
       if (flagged.length > 0) {
-        await recordAlertEvents(tx, await tx.insert(
-          AlertEntity,
-          flagged.map((order) => ({
-            regionCode: order.market_code,
-            kind: 'SUSPENDED_SUPPLIER_ORDER',
-            entityId: order.id,
-            messageEn: `Order ${order.number} is from a suspended cooperative (${cooperative.name}); decide whether it may still deliver.`,
-            messageId: `Pesanan ${order.number} berasal dari koperasi yang ditangguhkan (${cooperative.name}); putuskan apakah tetap boleh dikirim.`,
-          })),
-        ));
+        await recordAlertEvents(
+          tx,
+          await tx.insert(
+            AlertEntity,
+            flagged.map((order) => ({
+              regionCode: order.market_code,
+              kind: 'SUSPENDED_SUPPLIER_ORDER',
+              entityId: order.id,
+              messageEn: `Order ${order.number} is from a suspended cooperative (${cooperative.name}); decide whether it may still deliver.`,
+              messageId: `Pesanan ${order.number} berasal dari koperasi yang ditangguhkan (${cooperative.name}); putuskan apakah tetap boleh dikirim.`,
+            })),
+          ),
+        );
       }
       await appendAudit(
         tx,

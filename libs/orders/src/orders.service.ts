@@ -137,7 +137,11 @@ export class OrdersService {
         },
       })),
     );
-    await recordNotificationEvents(tx, 'ORDER_CONFIRMED', created.map((order) => order.id));
+    await recordNotificationEvents(
+      tx,
+      'ORDER_CONFIRMED',
+      created.map((order) => order.id),
+    );
     return created;
   }
 

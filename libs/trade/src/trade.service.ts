@@ -1061,13 +1061,16 @@ export class TradeService {
     }
     if (allottedMilli < missing) {
       const short = (missing - allottedMilli) / 1000;
-      await recordAlertEvents(tx, await tx.insert(AlertEntity, {
-        regionCode: contract.regionCode,
-        kind: 'TRADE_SHIPMENT_SHORT',
-        entityId: shipment.id,
-        messageEn: `Shipment ${shipment.sequence} of ${contract.number} is ${short} short after rejections: no pledge can cover it in time`,
-        messageId: `Pengiriman ${shipment.sequence} kontrak ${contract.number} kurang ${short} setelah penolakan: tidak ada janji yang bisa menutupinya tepat waktu`,
-      }));
+      await recordAlertEvents(
+        tx,
+        await tx.insert(AlertEntity, {
+          regionCode: contract.regionCode,
+          kind: 'TRADE_SHIPMENT_SHORT',
+          entityId: shipment.id,
+          messageEn: `Shipment ${shipment.sequence} of ${contract.number} is ${short} short after rejections: no pledge can cover it in time`,
+          messageId: `Pengiriman ${shipment.sequence} kontrak ${contract.number} kurang ${short} setelah penolakan: tidak ada janji yang bisa menutupinya tepat waktu`,
+        }),
+      );
     }
     return { ran, allottedMilli, audit };
   }
@@ -1090,13 +1093,16 @@ export class TradeService {
       await tx.update(TradeShipmentEntity, { id: shipmentId }, { status: 'DISPATCHED', dispatchedAt: now });
       if (shipment.acceptedQuantity < shipment.quantity) {
         const short = (shipment.quantity - shipment.acceptedQuantity) / 1000;
-        await recordAlertEvents(tx, await tx.insert(AlertEntity, {
-          regionCode: contract.regionCode,
-          kind: 'TRADE_SHIPMENT_SHORT',
-          entityId: shipment.id,
-          messageEn: `Shipment ${shipment.sequence} of ${contract.number} left ${short} short of ${shipment.quantity / 1000}`,
-          messageId: `Pengiriman ${shipment.sequence} kontrak ${contract.number} berangkat kurang ${short} dari ${shipment.quantity / 1000}`,
-        }));
+        await recordAlertEvents(
+          tx,
+          await tx.insert(AlertEntity, {
+            regionCode: contract.regionCode,
+            kind: 'TRADE_SHIPMENT_SHORT',
+            entityId: shipment.id,
+            messageEn: `Shipment ${shipment.sequence} of ${contract.number} left ${short} short of ${shipment.quantity / 1000}`,
+            messageId: `Pengiriman ${shipment.sequence} kontrak ${contract.number} berangkat kurang ${short} dari ${shipment.quantity / 1000}`,
+          }),
+        );
       }
       const audit: AuditRecord[] = [
         {
