@@ -53,7 +53,12 @@ const ENTITY_OWNERS = {
   exports: [],
   jobs: ['OutboxMessageEntity', 'IdempotencyRecordEntity', 'AuditEntryEntity'],
   live: [],
-  notify: ['WebhookEntity'],
+  notify: [
+    'NotificationEntity',
+    'NotificationDeliveryEntity',
+    'NotificationPreferenceEntity',
+    'WebhookEntity',
+  ],
 };
 
 /** The documented exceptions: value imports a lib may make of entities it does not own, and why. */
@@ -79,6 +84,8 @@ const ENTITY_EXCEPTIONS = {
   files: ['OrganizationEntity'],
   // Live updates own no table; they hear alert rows inserted (a TypeORM subscriber, read only).
   live: ['AlertEntity'],
+  // notify imports no foreign entity; its planner (notification-planner.ts) and fan-out READ
+  // other libs' tables with plain SQL to find an event's recipients and facts (never write them).
 };
 
 function entityOwnershipRules() {

@@ -9,6 +9,7 @@
  *                   on a throttled phone (1.6 Mbps, 150 ms RTT, 4x CPU), its GraphQL requests
  *   --only live     live updates: an order's status change (dispatchOrder) to a marketActivity
  *                   subscriber, p50/p95/p99 over hundreds of changes (goal p99 <= 250 ms)
+ *   --only notify   notification fan-out: a day's events through the outbox → notifications/s
  *   --quick         smaller national day (64 markets, 3,750 kitchens) and fewer repetitions
  *   --seed N        seed of the synthetic markets (default 2026)
  * Prints a table and writes bench/results/latest.json.
@@ -27,8 +28,9 @@ import { formatDiversityBench, runDiversityBench, type DiversityBenchResult } fr
 
 import { formatClientBench, runClientBench, type ClientBenchResult } from './client-bench.js';
 import { formatLiveBench, runLiveBench, type LiveBenchResult } from './live-bench.js';
+import { formatNotifyBench, runNotifyBench, type NotifyBenchResult } from './notify-bench.js';
 
-const PARTS = ['engine', 'diversity', 'api', 'trade', 'client', 'live'] as const;
+const PARTS = ['engine', 'diversity', 'api', 'trade', 'client', 'live', 'notify'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     api?: ApiBenchResult;
     client?: ClientBenchResult;
     live?: LiveBenchResult;
+    notify?: NotifyBenchResult;
     machine?: Record<string, unknown>;
   } = {
     machine: {
@@ -180,6 +183,26 @@ async function main(): Promise<void> {
     }
     console.log('\nLive updates (graphql-ws through Redis pub/sub)\n');
     console.log(formatLiveBench(results.live));
+  }
+  if (args.only.includes('notify')) {
+    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
+    const found = (await services.ensureServices({
+      purpose: 'test',
+      log: (line: string) => console.error(line),
+    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
+    try {
+      results.notify = await runNotifyBench({
+        databaseUrl: found.databaseUrl,
+        redisUrl: found.redisUrl,
+        moments: args.quick ? 50 : 150,
+        alerts: args.quick ? 100 : 300,
+        log: (line) => console.error(line),
+      });
+    } finally {
+      await found.stop();
+    }
+    console.log('\nNotification fan-out (commit of the events → every notification stored)\n');
+    console.log(formatNotifyBench(results.notify));
   }
   const file = join(repoRoot(), 'bench/results/latest.json');
   mkdirSync(dirname(file), { recursive: true });

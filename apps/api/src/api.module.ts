@@ -99,6 +99,8 @@ import { LiveSocketServer } from './graphql/live-socket.server.js';
 import { LiveSubscriptionsModule } from '../../../libs/live/src/live-subscriptions.module.js';
 import { NotificationChannelsModule } from '../../../libs/notify/src/channels/notification-channels.module.js';
 import { WebhookResolver } from './resolvers/webhook.resolver.js';
+import { NotifyModule } from '../../../libs/notify/src/notify.module.js';
+import { NotificationResolver } from './resolvers/notification.resolver.js';
 
 function bearerToken(req: Request): string | null {
   const header = req.headers.authorization;
@@ -135,6 +137,7 @@ export class ApiModule {
         ExportsModule,
         LiveSubscriptionsModule,
         NotificationChannelsModule,
+        NotifyModule.forRoot(),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,
@@ -262,6 +265,8 @@ export class ApiModule {
         LiveSocketServer,
         // Webhooks of the outside notification channels (issue 11)
         WebhookResolver,
+        // Notifications (issue 11)
+        NotificationResolver,
       ],
     };
   }

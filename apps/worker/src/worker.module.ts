@@ -19,8 +19,15 @@ import {
   COMPLIANCE_QUEUE,
   JOB_PRUNE_RECORDS,
   MARKET_QUEUE,
+  NOTIFY_QUEUE,
   jobIds,
 } from '../../../libs/jobs/src/job-types.js';
+import { Redis } from 'ioredis';
+import { LivePublisher } from '../../../libs/live/src/live-publisher.js';
+import { NotifyModule } from '../../../libs/notify/src/notify.module.js';
+import { notificationChannelProviders } from '../../../libs/notify/src/channels/notification-channels.module.js';
+import { NOTIFICATION_LIVE_PUBLISHER } from '../../../libs/notify/src/notify.tokens.js';
+import { NotifyProcessor } from './notify.processor.js';
 import { CatalogModule } from '../../../libs/catalog/src/catalog.module.js';
 import { ComplianceProcessor } from './compliance.processor.js';
 import { OutboxRelay } from '../../../libs/jobs/src/outbox-relay.js';
@@ -32,8 +39,21 @@ import { TradeModule } from '../../../libs/trade/src/trade.module.js';
 import { MarketProcessor } from './market.processor.js';
 import { scheduleRepeatable } from './repeatable-schedule.js';
 
-/** Producer-side queue (the relay's and the scheduler's): Redis calls time out. */
+/** Producer-side queues (the relay's and the scheduler's): Redis calls time out. */
 const PRODUCER_QUEUE = 'PRODUCER_QUEUE';
+const NOTIFY_PRODUCER_QUEUE = 'NOTIFY_PRODUCER_QUEUE';
+/** The live publisher's own connection (publishing never waits behind a blocking command). */
+const LIVE_REDIS = 'LIVE_REDIS';
+
+function producerQueue(name: string, config: AppConfig): Queue {
+  const queue = new Queue(name, {
+    connection: redisConnection(config.redisUrl, config.redisCommandTimeoutMs),
+    prefix: config.queuePrefix,
+  });
+  // A timed-out command is an 'error' event; unheard, it would crash the process.
+  queue.on('error', (error: Error) => new Logger('Queue').warn(`Redis: ${error.message}`));
+  return queue;
+}
 
 /**
  * Runs the outbox relay for as long as the worker lives, keeps the pruning schedule in Redis
@@ -47,6 +67,8 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
   constructor(
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
     @Inject(PRODUCER_QUEUE) private readonly queue: Queue,
+    @Inject(NOTIFY_PRODUCER_QUEUE) private readonly notifyQueue: Queue,
+    @Inject(LIVE_REDIS) private readonly liveRedis: Redis,
     @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -55,7 +77,7 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
     this.relay.start(this.config.outboxPollMs);
     watchBacklog({
       dataSource: this.dataSource,
-      queues: [this.queue],
+      queues: [this.queue, this.notifyQueue],
       timeoutMs: this.config.redisCommandTimeoutMs,
     });
     scheduleRepeatable(
@@ -76,6 +98,8 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   async onApplicationShutdown(): Promise<void> {
     await this.queue.close();
+    await this.notifyQueue.close();
+    this.liveRedis.disconnect();
   }
 
   private serveMetrics(port: number): void {
@@ -97,6 +121,12 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
+    const liveRedis = new Redis({
+      ...(redisConnection(config.redisUrl, config.redisCommandTimeoutMs) as object),
+      // Connected now: with no offline queue, a lazy connection would refuse its first publish.
+      lazyConnect: false,
+    });
+    liveRedis.on('error', (error: Error) => new Logger('LivePublisher').warn(`Redis: ${error.message}`));
     return {
       module: WorkerModule,
       imports: [
@@ -105,6 +135,16 @@ export class WorkerModule {
         BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
         BullModule.registerQueue({ name: MARKET_QUEUE }),
         BullModule.registerQueue({ name: COMPLIANCE_QUEUE }),
+        BullModule.registerQueue({ name: NOTIFY_QUEUE }),
+        // In-app notifications go live through Redis pub/sub (libs/live), best effort.
+        NotifyModule.forRoot([
+          // The outside channels (webhook, WhatsApp, SMS, e-mail) and the webhooks directory.
+          ...notificationChannelProviders(),
+          {
+            provide: NOTIFICATION_LIVE_PUBLISHER,
+            useValue: new LivePublisher(liveRedis, config.queuePrefix),
+          },
+        ]),
         MarketModule,
         TradeModule,
         CatalogModule,
@@ -113,25 +153,20 @@ export class WorkerModule {
         {
           // Its own connection with a command timeout (the worker's blocking connection must not have one).
           provide: PRODUCER_QUEUE,
-          useFactory: () => {
-            const queue = new Queue(MARKET_QUEUE, {
-              connection: redisConnection(config.redisUrl, config.redisCommandTimeoutMs),
-              prefix: config.queuePrefix,
-            });
-            // A timed-out command is an 'error' event; unheard, it would crash the process.
-            queue.on('error', (error: Error) => new Logger('Queue').warn(`Redis: ${error.message}`));
-            return queue;
-          },
+          useFactory: () => producerQueue(MARKET_QUEUE, config),
         },
+        { provide: LIVE_REDIS, useValue: liveRedis },
+        { provide: NOTIFY_PRODUCER_QUEUE, useFactory: () => producerQueue(NOTIFY_QUEUE, config) },
         {
           provide: OutboxRelay,
-          inject: [getDataSourceToken(), PRODUCER_QUEUE],
-          useFactory: (dataSource: DataSource, queue: Queue) =>
+          inject: [getDataSourceToken(), PRODUCER_QUEUE, NOTIFY_PRODUCER_QUEUE],
+          useFactory: (dataSource: DataSource, queue: Queue, notifyQueue: Queue) =>
             new OutboxRelay(
               dataSource,
               (name) => {
-                if (name !== MARKET_QUEUE) throw new Error(`Unknown queue ${name}`);
-                return queue;
+                if (name === MARKET_QUEUE) return queue;
+                if (name === NOTIFY_QUEUE) return notifyQueue;
+                throw new Error(`Unknown queue ${name}`);
               },
               { leaseMs: config.outboxLeaseMs, redisTimeoutMs: config.redisCommandTimeoutMs },
               () => pingQueueRedis(queue),
@@ -141,6 +176,7 @@ export class WorkerModule {
         WorkerRuntime,
         MarketProcessor,
         ComplianceProcessor,
+        NotifyProcessor,
       ],
     };
   }

@@ -14,6 +14,7 @@ import {
   type CertificateKind,
 } from '../../database/src/entities/rules.entity.js';
 import { coordinates, requireActor, requireOrganization, type Actor } from '../../identity/src/actor.js';
+import { recordAlertEvents } from '../../notify/src/notification-events.js';
 
 export interface CertificateInput {
   organizationId: string;
@@ -199,6 +200,7 @@ export class CertificatesService {
          RETURNING id`,
         [today, horizon, ALERT_KIND],
       );
+      await recordAlertEvents(tx, { identifiers: inserted });
       return inserted.length;
     });
   }

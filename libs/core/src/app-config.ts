@@ -69,6 +69,19 @@ class EnvironmentVariables {
   @Min(0, { message: 'EVALUATION_PAUSE_MS must be at least 0' })
   @Max(600000, { message: 'EVALUATION_PAUSE_MS must be at most 600000' })
   EVALUATION_PAUSE_MS = 0;
+
+  /** A new-demand digest waits this long for the other demands of the same close moment. */
+  @IsInt({ message: 'NOTIFY_DIGEST_DELAY_MS must be a whole number' })
+  @Min(0, { message: 'NOTIFY_DIGEST_DELAY_MS must be at least 0' })
+  @Max(3600000, { message: 'NOTIFY_DIGEST_DELAY_MS must be at most 3600000' })
+  NOTIFY_DIGEST_DELAY_MS = 60000;
+
+  /** Tests only (chaos suite): the worker holds each notification fan-out open this long, to be killed. */
+  @IsInt({ message: 'NOTIFY_FAN_OUT_PAUSE_MS must be a whole number' })
+  @Min(0, { message: 'NOTIFY_FAN_OUT_PAUSE_MS must be at least 0' })
+  @Max(600000, { message: 'NOTIFY_FAN_OUT_PAUSE_MS must be at most 600000' })
+  NOTIFY_FAN_OUT_PAUSE_MS = 0;
+
   @IsInt({ message: 'DATABASE_STATEMENT_TIMEOUT_MS must be a whole number' })
   @Min(100, { message: 'DATABASE_STATEMENT_TIMEOUT_MS must be at least 100' })
   @Max(600000, { message: 'DATABASE_STATEMENT_TIMEOUT_MS must be at most 600000' })
@@ -211,6 +224,10 @@ export interface AppConfig {
   databasePoolSize: number;
   /** Tests only: how long the worker pauses inside each evaluation (0 = never). */
   evaluationPauseMs: number;
+  /** How long a new-demand digest gathers the demands of its close moment. */
+  notifyDigestDelayMs: number;
+  /** Tests only: how long the worker pauses inside each notification fan-out (0 = never). */
+  notifyFanOutPauseMs: number;
   /** Per connection: longest statement, longest wait for a lock, longest idle open transaction. */
   databaseStatementTimeoutMs: number;
   databaseLockTimeoutMs: number;
@@ -275,6 +292,8 @@ const NUMERIC = [
   'WORKER_CONCURRENCY',
   'DATABASE_POOL_SIZE',
   'EVALUATION_PAUSE_MS',
+  'NOTIFY_DIGEST_DELAY_MS',
+  'NOTIFY_FAN_OUT_PAUSE_MS',
   'DATABASE_STATEMENT_TIMEOUT_MS',
   'DATABASE_LOCK_TIMEOUT_MS',
   'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS',
@@ -319,6 +338,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   if (vars.EVALUATION_PAUSE_MS > 0 && vars.NODE_ENV !== 'test')
     problems.push('EVALUATION_PAUSE_MS is for tests only (NODE_ENV=test)');
+  if (vars.NOTIFY_FAN_OUT_PAUSE_MS > 0 && vars.NODE_ENV !== 'test')
+    problems.push('NOTIFY_FAN_OUT_PAUSE_MS is for tests only (NODE_ENV=test)');
   if (problems.length === 0 && vars.DATABASE_LOCK_TIMEOUT_MS > vars.DATABASE_STATEMENT_TIMEOUT_MS)
     problems.push('DATABASE_LOCK_TIMEOUT_MS must not exceed DATABASE_STATEMENT_TIMEOUT_MS');
   if (Boolean(vars.WHATSAPP_PHONE_NUMBER_ID) !== Boolean(vars.WHATSAPP_TOKEN))
@@ -343,6 +364,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     workerConcurrency: vars.WORKER_CONCURRENCY,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
     evaluationPauseMs: vars.EVALUATION_PAUSE_MS,
+    notifyDigestDelayMs: vars.NOTIFY_DIGEST_DELAY_MS,
+    notifyFanOutPauseMs: vars.NOTIFY_FAN_OUT_PAUSE_MS,
     databaseStatementTimeoutMs: vars.DATABASE_STATEMENT_TIMEOUT_MS,
     databaseLockTimeoutMs: vars.DATABASE_LOCK_TIMEOUT_MS,
     databaseIdleInTransactionTimeoutMs: vars.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,

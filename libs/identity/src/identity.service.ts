@@ -264,6 +264,38 @@ export class IdentityService {
     return user;
   }
 
+  /**
+   * The signed-in user's notification profile: the language of their messages ('id' or 'en')
+   * and an E.164 mobile number for WhatsApp/SMS (empty string: none). Omitted fields stay.
+   */
+  async updateMyProfile(
+    actor: Actor | null,
+    change: { language?: string | null; phone?: string | null },
+  ): Promise<UserEntity> {
+    const signedIn = requireActor(actor);
+    const update: Partial<Pick<UserEntity, 'language' | 'phone'>> = {};
+    if (change.language !== undefined && change.language !== null) {
+      if (change.language !== 'id' && change.language !== 'en')
+        throw DomainError.badInput("language must be 'id' or 'en'", "language harus 'id' atau 'en'", {
+          field: 'language',
+        });
+      update.language = change.language;
+    }
+    if (change.phone !== undefined && change.phone !== null) {
+      const phone = change.phone.trim();
+      if (phone !== '' && !/^\+[1-9][0-9]{7,14}$/.test(phone))
+        throw DomainError.badInput(
+          'phone must be in E.164 form, e.g. +6281234567890',
+          'phone harus berformat E.164, mis. +6281234567890',
+          { field: 'phone' },
+        );
+      update.phone = phone === '' ? null : phone;
+    }
+    if (Object.keys(update).length > 0)
+      await this.dataSource.getRepository(UserEntity).update({ id: signedIn.userId }, update);
+    return this.me(signedIn);
+  }
+
   /** The public directory: names, kinds, regions and locations are public by design. */
   async organizations(
     actor: Actor | null,

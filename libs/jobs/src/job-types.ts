@@ -34,7 +34,35 @@ export interface AllotShipmentPayload {
   shipmentId: string;
 }
 
+/**
+ * Notifications have their own queue, so a long award evaluation never holds up a message.
+ * A fan-out job is one domain event (kind + subject id); a send job is one delivery row.
+ */
+export const NOTIFY_QUEUE = 'notify';
+export const JOB_FAN_OUT_NOTIFICATION = 'fan-out-notification';
+export const JOB_SEND_NOTIFICATION = 'send-notification';
+
+export interface FanOutNotificationPayload extends JobMetadata {
+  v: 1;
+  /** NotificationKind of the event (an award event fans out as OFFER_AWARDED / OFFER_NOT_AWARDED). */
+  kind: string;
+  /** The id of what it is about, or `<market code>@<epoch ms>` for a market's close moment. */
+  subjectId: string;
+}
+
+export interface SendNotificationPayload extends JobMetadata {
+  v: 1;
+  deliveryId: string;
+}
+
+/** Which queue a job name belongs to (everything else is the market's). */
+export function queueOfJob(name: string): string {
+  return name === JOB_FAN_OUT_NOTIFICATION || name === JOB_SEND_NOTIFICATION ? NOTIFY_QUEUE : MARKET_QUEUE;
+}
+
 export interface JobPayloads {
+  [JOB_FAN_OUT_NOTIFICATION]: FanOutNotificationPayload;
+  [JOB_SEND_NOTIFICATION]: SendNotificationPayload;
   [JOB_ALLOT_SHIPMENT]: AllotShipmentPayload;
   [JOB_RESOLVE_SHORTFALL]: ResolveShortfallPayload;
   [JOB_CLOSE_BIDDING]: CloseBiddingPayload;
@@ -55,6 +83,8 @@ export const jobIds = {
   /** One scheduler for the whole deployment, however many workers upsert it. */
   pruneRecords: () => 'prune-records',
   allotShipment: (shipmentId: string, closesAt: Date) => `allot-shipment.${shipmentId}.${closesAt.getTime()}`,
+  fanOutNotification: (kind: string, subjectId: string) => `notify.${kind}.${subjectId}`,
+  sendNotification: (deliveryId: string) => `notify-send.${deliveryId}`,
 };
 
 /**

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { OutboxMessageEntity } from '../../database/src/entities/platform.entity.js';
 import { currentRequestId } from '../../observability/src/request-context.js';
-import { MARKET_QUEUE, type JobName, type JobPayloads } from './job-types.js';
+import { queueOfJob, type JobName, type JobPayloads } from './job-types.js';
 
 export interface OutboxJob<N extends JobName> {
   name: N;
@@ -21,7 +21,7 @@ export async function enqueueInTransaction<N extends JobName>(
 ): Promise<void> {
   await manager.save(
     Object.assign(new OutboxMessageEntity(), {
-      queue: MARKET_QUEUE,
+      queue: queueOfJob(job.name),
       jobName: job.name,
       jobId: job.jobId,
       payload: withRequestId(job.payload as unknown as Record<string, unknown>),

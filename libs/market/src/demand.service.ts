@@ -34,6 +34,7 @@ import { demandLifecycle } from './lifecycle.js';
 import { MAX_DEMAND_LINES, MAX_NOTE_LENGTH, type PostDemandInput } from './market.types.js';
 import { lockRow } from '../../database/src/lock-row.js';
 import { MarketActivity, marketEvents } from '../../live/src/market-activity.service.js';
+import { recordDemandPosted } from '../../notify/src/notification-events.js';
 
 /**
  * A kitchen's demand: posted, read, cancelled or withdrawn, and closed (by hand or by the
@@ -206,6 +207,7 @@ export class DemandService {
         payload: { v: 1, demandId: demand.id },
         runAt: closesAt,
       });
+      await recordDemandPosted(tx, marketCode, closesAt);
       await appendAudit(tx, {
         actorUserId: manager.userId,
         action: 'demand.posted',

@@ -27,6 +27,8 @@ import { milliToDecimalText } from '../../core/src/quantity.js';
 import { AwardInputBuilder } from './award-input.builder.js';
 import { StockLedgerService } from './stock-ledger.service.js';
 import { MarketActivity, marketEvents } from '../../live/src/market-activity.service.js';
+import { recordNotificationEvent } from '../../notify/src/notification-events.js';
+import { recordAlertEvents } from '../../notify/src/notification-events.js';
 
 export interface EvaluationSummary {
   batchId: string;
@@ -124,6 +126,7 @@ export class MarketEvaluationService {
       const confirmed = await this.writeAwards(tx, batch, demands, lines, offers, result, unwritable);
       const orders = confirmed.length;
       if (this.failPoint === 'after-orders') throw new Error('fail point: after-orders');
+      await recordNotificationEvent(tx, 'OFFER_AWARDED', batchId);
 
       await tx.update(
         MarketBatchEntity,
@@ -327,13 +330,16 @@ export class MarketEvaluationService {
   }
 
   private async alertUnwritable(tx: EntityManager, demand: DemandRequestEntity): Promise<void> {
-    await tx.insert(AlertEntity, {
-      regionCode: demand.marketCode,
-      kind: 'AWARD_TOTAL_TOO_LARGE',
-      entityId: demand.id,
-      messageEn: `Demand ${demand.id} for ${demand.deliveryDate} was not awarded: its orders would exceed ${formatRupiah(MAX_DOCUMENT_TOTAL)} (an absurd price or quantity). The other demands of the market were evaluated; check the offers and re-post the demand.`,
-      messageId: `Permintaan ${demand.id} untuk ${demand.deliveryDate} tidak dianugerahkan: pesanannya akan melebihi ${formatRupiah(MAX_DOCUMENT_TOTAL)} (harga atau jumlah tidak wajar). Permintaan lain di pasar ini tetap dievaluasi; periksa penawarannya dan ajukan ulang permintaan.`,
-    });
+    await recordAlertEvents(
+      tx,
+      await tx.insert(AlertEntity, {
+        regionCode: demand.marketCode,
+        kind: 'AWARD_TOTAL_TOO_LARGE',
+        entityId: demand.id,
+        messageEn: `Demand ${demand.id} for ${demand.deliveryDate} was not awarded: its orders would exceed ${formatRupiah(MAX_DOCUMENT_TOTAL)} (an absurd price or quantity). The other demands of the market were evaluated; check the offers and re-post the demand.`,
+        messageId: `Permintaan ${demand.id} untuk ${demand.deliveryDate} tidak dianugerahkan: pesanannya akan melebihi ${formatRupiah(MAX_DOCUMENT_TOTAL)} (harga atau jumlah tidak wajar). Permintaan lain di pasar ini tetap dievaluasi; periksa penawarannya dan ajukan ulang permintaan.`,
+      }),
+    );
   }
 }
 

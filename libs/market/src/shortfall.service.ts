@@ -20,6 +20,7 @@ import { lockRow } from '../../database/src/lock-row.js';
 import { AwardInputBuilder } from './award-input.builder.js';
 import { unwritableDemands } from './market-evaluation.service.js';
 import { StockLedgerService } from './stock-ledger.service.js';
+import { recordAlertEvents } from '../../notify/src/notification-events.js';
 
 /** A re-tender needs at least this long before goods are due, or it cannot help. */
 const MIN_RETENDER_WINDOW_MS = 2 * 3600_000;
@@ -279,12 +280,15 @@ export class ShortfallService {
     line: DemandLineEntity,
     remaining: number,
   ): Promise<void> {
-    await tx.insert(AlertEntity, {
-      regionCode: demand.marketCode,
-      kind: 'SHORTFALL_UNCOVERED',
-      entityId: demand.id,
-      messageEn: `${remaining / 1000} of ${line.commodityCode} for delivery ${demand.deliveryDate} cannot be covered in time; find a supplier by hand.`,
-      messageId: `${remaining / 1000} ${line.commodityCode} untuk pengiriman ${demand.deliveryDate} tidak dapat dipenuhi tepat waktu; carikan pemasok secara langsung.`,
-    });
+    await recordAlertEvents(
+      tx,
+      await tx.insert(AlertEntity, {
+        regionCode: demand.marketCode,
+        kind: 'SHORTFALL_UNCOVERED',
+        entityId: demand.id,
+        messageEn: `${remaining / 1000} of ${line.commodityCode} for delivery ${demand.deliveryDate} cannot be covered in time; find a supplier by hand.`,
+        messageId: `${remaining / 1000} ${line.commodityCode} untuk pengiriman ${demand.deliveryDate} tidak dapat dipenuhi tepat waktu; carikan pemasok secara langsung.`,
+      }),
+    );
   }
 }

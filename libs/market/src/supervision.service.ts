@@ -16,6 +16,7 @@ import {
   type Actor,
 } from '../../identity/src/actor.js';
 import { lockRow } from '../../database/src/lock-row.js';
+import { recordAlertEvents } from '../../notify/src/notification-events.js';
 
 export interface LotDeliveryRecord {
   order: PurchaseOrderEntity;
@@ -69,15 +70,18 @@ export class SupervisionService {
         ),
       );
       if (flagged.length > 0) {
-        await tx.insert(
-          AlertEntity,
-          flagged.map((order) => ({
-            regionCode: order.market_code,
-            kind: 'SUSPENDED_SUPPLIER_ORDER',
-            entityId: order.id,
-            messageEn: `Order ${order.number} is from a suspended cooperative (${cooperative.name}); decide whether it may still deliver.`,
-            messageId: `Pesanan ${order.number} berasal dari koperasi yang ditangguhkan (${cooperative.name}); putuskan apakah tetap boleh dikirim.`,
-          })),
+        await recordAlertEvents(
+          tx,
+          await tx.insert(
+            AlertEntity,
+            flagged.map((order) => ({
+              regionCode: order.market_code,
+              kind: 'SUSPENDED_SUPPLIER_ORDER',
+              entityId: order.id,
+              messageEn: `Order ${order.number} is from a suspended cooperative (${cooperative.name}); decide whether it may still deliver.`,
+              messageId: `Pesanan ${order.number} berasal dari koperasi yang ditangguhkan (${cooperative.name}); putuskan apakah tetap boleh dikirim.`,
+            })),
+          ),
         );
       }
       await appendAudit(

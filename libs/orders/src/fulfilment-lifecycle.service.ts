@@ -19,6 +19,7 @@ import { releaseOrderReservations } from './reservations.js';
 import { StockLedgerService } from '../../market/src/stock-ledger.service.js';
 import { lockRow } from '../../database/src/lock-row.js';
 import { MarketActivity, marketEvents } from '../../live/src/market-activity.service.js';
+import { recordNotificationEvent } from '../../notify/src/notification-events.js';
 
 export interface ReceiptLineInput {
   orderLineId: string;
@@ -64,6 +65,7 @@ export class FulfilmentLifecycleService {
       const dispatchedAt = new Date();
       await tx.update(PurchaseOrderEntity, { id: orderId }, { status: 'DISPATCHED', dispatchedAt });
       await this.audit(tx, operator, order, 'order.dispatched', { status: 'DISPATCHED' });
+      await recordNotificationEvent(tx, 'ORDER_DISPATCHED', order.id);
       return { ...order, status: 'DISPATCHED' as OrderStatus, dispatchedAt };
     });
     return this.live.after(changed, (order) => marketEvents.orderStatus(order));
@@ -86,6 +88,7 @@ export class FulfilmentLifecycleService {
         await this.recordShortfall(tx, 'DECLINE', order.id, line, order.cooperativeId, line.quantity);
       }
       await this.audit(tx, operator, order, 'order.declined', { status: 'DECLINED', reason: why });
+      await recordNotificationEvent(tx, 'ORDER_DECLINED', order.id);
       return { ...order, status: 'DECLINED' as OrderStatus, declineReason: why };
     });
     return this.live.after(changed, (order) => marketEvents.orderStatus(order));
@@ -199,6 +202,7 @@ export class FulfilmentLifecycleService {
       await tx.update(PurchaseOrderEntity, { id: order.id }, receiptFields);
       const received = { ...order, ...receiptFields };
       await this.settlement.settleReceipt(tx, received, lines);
+      await recordNotificationEvent(tx, 'ORDER_RECEIVED', order.id);
       await this.audit(tx, kitchenManager, order, 'order.received', {
         status: 'RECEIVED',
         late,
@@ -236,6 +240,7 @@ export class FulfilmentLifecycleService {
       jobId: jobIds.resolveShortfall(shortfall.id),
       payload: { v: 1, shortfallId: shortfall.id },
     });
+    await recordNotificationEvent(tx, 'SHORTFALL', shortfall.id);
   }
 
   private async lockOwnOrder(

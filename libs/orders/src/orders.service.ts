@@ -16,6 +16,7 @@ import { releaseOrderReservations } from './reservations.js';
 import { StockLedgerService } from '../../market/src/stock-ledger.service.js';
 import { coordinates, requireActor, type Actor } from '../../identity/src/actor.js';
 import { restrictListToActor } from '../../identity/src/list-scope.js';
+import { recordNotificationEvents } from '../../notify/src/notification-events.js';
 
 /** What the award decided for one kitchen x cooperative x demand. */
 export interface AwardedOrder {
@@ -135,6 +136,11 @@ export class OrdersService {
           shortfallId: order.shortfallId,
         },
       })),
+    );
+    await recordNotificationEvents(
+      tx,
+      'ORDER_CONFIRMED',
+      created.map((order) => order.id),
     );
     return created;
   }

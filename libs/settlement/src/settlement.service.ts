@@ -26,6 +26,7 @@ import { restrictListToActor } from '../../identity/src/list-scope.js';
 import { invoiceLifecycle, invoiceStatusFor, payableLifecycle } from './invoice-lifecycle.js';
 import { lockRow } from '../../database/src/lock-row.js';
 import { fundingCycleEnd } from './funding-cycle.js';
+import { recordNotificationEvent, recordNotificationEvents } from '../../notify/src/notification-events.js';
 
 const MAX_REFERENCE_LENGTH = 120;
 export { FUNDING_CYCLE_DAYS } from './funding-cycle.js';
@@ -145,6 +146,7 @@ export class SettlementService {
       regionCode: order.marketCode,
       after: { status: 'ISSUED', total: total.toString(), number: invoice.number },
     });
+    await recordNotificationEvent(tx, 'INVOICE_ISSUED', invoice.id);
     return invoice;
   }
 
@@ -247,12 +249,13 @@ export class SettlementService {
       const paid = invoice.paid + amount;
       const status = invoiceStatusFor(invoice.total, paid);
       invoiceLifecycle.assertMove(invoice.status, status);
-      await tx.insert(PaymentEntity, {
+      const payment = await tx.insert(PaymentEntity, {
         invoiceId,
         amount,
         reference: trimmed,
         recordedBy: kitchenManager.userId,
       });
+      await recordNotificationEvent(tx, 'PAYMENT_RECEIVED', payment.identifiers[0]!['id'] as string);
       await tx.update(InvoiceEntity, { id: invoiceId }, { paid, status });
       await appendAudit(tx, {
         actorUserId: kitchenManager.userId,
@@ -371,6 +374,7 @@ export class SettlementService {
           after: { status: 'PAID', reference: trimmed, amount: payable.amount.toString() },
         })),
       );
+      await recordNotificationEvents(tx, 'PAYABLE_SETTLED', ids);
       return payables.map((payable) => ({
         ...payable,
         status: 'PAID' as PayableStatus,

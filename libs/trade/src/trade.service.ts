@@ -42,6 +42,7 @@ import {
   pledgeLifecycle,
   shipmentLifecycle,
 } from './trade-lifecycle.js';
+import { recordAlertEvents, recordNotificationEvent } from '../../notify/src/notification-events.js';
 
 const PPM = 1_000_000n;
 const MAX_SHIPMENTS = 100;
@@ -290,7 +291,9 @@ export class TradeService {
           runAt: shipment.pledgesCloseAt,
         });
       }
-      // The regency's cooperatives are told in-app (the region's notices; see tradeNotices).
+      // The regency's cooperatives are told in-app (the region's notices; see tradeNotices),
+      // and notified (TRADE_SHIPMENT_OPEN).
+      await recordNotificationEvent(tx, 'TRADE_SHIPMENT_OPEN', contract.id);
       await tx.insert(AlertEntity, {
         regionCode,
         kind: 'TRADE_CONTRACT_OPENED',
@@ -652,6 +655,7 @@ export class TradeService {
       { id: shipment.id },
       { status: 'ALLOTTED', allottedQuantity: round.allottedMilli, rounds: 1 },
     );
+    await recordNotificationEvent(tx, 'TRADE_ALLOTTED', shipment.id);
     await appendAudit(tx, ...round.audit, {
       actorUserId,
       action: 'shipment.allotted',
@@ -1057,13 +1061,16 @@ export class TradeService {
     }
     if (allottedMilli < missing) {
       const short = (missing - allottedMilli) / 1000;
-      await tx.insert(AlertEntity, {
-        regionCode: contract.regionCode,
-        kind: 'TRADE_SHIPMENT_SHORT',
-        entityId: shipment.id,
-        messageEn: `Shipment ${shipment.sequence} of ${contract.number} is ${short} short after rejections: no pledge can cover it in time`,
-        messageId: `Pengiriman ${shipment.sequence} kontrak ${contract.number} kurang ${short} setelah penolakan: tidak ada janji yang bisa menutupinya tepat waktu`,
-      });
+      await recordAlertEvents(
+        tx,
+        await tx.insert(AlertEntity, {
+          regionCode: contract.regionCode,
+          kind: 'TRADE_SHIPMENT_SHORT',
+          entityId: shipment.id,
+          messageEn: `Shipment ${shipment.sequence} of ${contract.number} is ${short} short after rejections: no pledge can cover it in time`,
+          messageId: `Pengiriman ${shipment.sequence} kontrak ${contract.number} kurang ${short} setelah penolakan: tidak ada janji yang bisa menutupinya tepat waktu`,
+        }),
+      );
     }
     return { ran, allottedMilli, audit };
   }
@@ -1086,13 +1093,16 @@ export class TradeService {
       await tx.update(TradeShipmentEntity, { id: shipmentId }, { status: 'DISPATCHED', dispatchedAt: now });
       if (shipment.acceptedQuantity < shipment.quantity) {
         const short = (shipment.quantity - shipment.acceptedQuantity) / 1000;
-        await tx.insert(AlertEntity, {
-          regionCode: contract.regionCode,
-          kind: 'TRADE_SHIPMENT_SHORT',
-          entityId: shipment.id,
-          messageEn: `Shipment ${shipment.sequence} of ${contract.number} left ${short} short of ${shipment.quantity / 1000}`,
-          messageId: `Pengiriman ${shipment.sequence} kontrak ${contract.number} berangkat kurang ${short} dari ${shipment.quantity / 1000}`,
-        });
+        await recordAlertEvents(
+          tx,
+          await tx.insert(AlertEntity, {
+            regionCode: contract.regionCode,
+            kind: 'TRADE_SHIPMENT_SHORT',
+            entityId: shipment.id,
+            messageEn: `Shipment ${shipment.sequence} of ${contract.number} left ${short} short of ${shipment.quantity / 1000}`,
+            messageId: `Pengiriman ${shipment.sequence} kontrak ${contract.number} berangkat kurang ${short} dari ${shipment.quantity / 1000}`,
+          }),
+        );
       }
       const audit: AuditRecord[] = [
         {

@@ -1,40 +1,8 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
 
-/**
- * Kinds of notification (contract: NotificationKind). Declared here for `notificationAdded`;
- * the notifications engineer's inbox types use the same names (keep one when merging).
- */
-export enum NotificationKind {
-  DEMAND_OPENED = 'DEMAND_OPENED',
-  BIDDING_CLOSING = 'BIDDING_CLOSING',
-  OFFER_AWARDED = 'OFFER_AWARDED',
-  OFFER_NOT_AWARDED = 'OFFER_NOT_AWARDED',
-  ORDER_CONFIRMED = 'ORDER_CONFIRMED',
-  ORDER_DECLINED = 'ORDER_DECLINED',
-  ORDER_DISPATCHED = 'ORDER_DISPATCHED',
-  ORDER_RECEIVED = 'ORDER_RECEIVED',
-  SHORTFALL = 'SHORTFALL',
-  INVOICE_ISSUED = 'INVOICE_ISSUED',
-  PAYMENT_RECEIVED = 'PAYMENT_RECEIVED',
-  PAYABLE_SETTLED = 'PAYABLE_SETTLED',
-  ALERT = 'ALERT',
-  CERTIFICATE_EXPIRING = 'CERTIFICATE_EXPIRING',
-  TRADE_SHIPMENT_OPEN = 'TRADE_SHIPMENT_OPEN',
-  TRADE_ALLOTTED = 'TRADE_ALLOTTED',
-}
-registerEnumType(NotificationKind, { name: 'NotificationKind' });
-
-@ObjectType('Notification', { description: "An in-app notification, in the user's language" })
-export class NotificationType {
-  @Field(() => ID) id: string;
-  @Field(() => NotificationKind) kind: NotificationKind;
-  @Field() title: string;
-  @Field() body: string;
-  @Field(() => String, { nullable: true }) entityType: string | null;
-  @Field(() => ID, { nullable: true }) entityId: string | null;
-  @Field() createdAt: Date;
-  @Field(() => Date, { nullable: true }) readAt: Date | null;
-}
+// The Notification type and NotificationKind are the inbox's (notification.types.ts).
+export { NotificationType } from './notification.types.js';
+export type { NotificationKind } from './notification.types.js';
 
 @ObjectType('MarketEvent', { description: "What a coordinator's live dashboard hears" })
 export class MarketEventType {

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
-import { NotificationKind } from './live.types.js';
+import { NotificationKind } from './notification.types.js';
 import { ArrayMaxSize, MaxLength } from 'class-validator';
 import { DateTimeScalar } from './scalars.js';
 

@@ -1,7 +1,7 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { WebhookService, type WebhookView } from '../../../../libs/notify/src/webhooks/webhook.service.js';
 import type { GqlContext } from '../graphql/context.js';
-import type { NotificationKind } from '../graphql/live.types.js';
+import type { NotificationKind } from '../graphql/notification.types.js';
 import { WebhookInput, WebhookRegistrationType, WebhookType } from '../graphql/webhook.types.js';
 
 function toWebhook(view: WebhookView): WebhookType {

@@ -129,6 +129,14 @@ export class UserEntity {
   @Column({ type: 'timestamptz', nullable: true })
   deactivatedAt: Date | null;
 
+  /** Language of the user's notifications: 'id' (Bahasa Indonesia) or 'en'. */
+  @Column({ type: 'varchar', length: 2, default: 'id' })
+  language: string;
+
+  /** E.164 mobile number for WhatsApp and SMS notifications, e.g. +6281234567890. */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  phone: string | null;
+
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }

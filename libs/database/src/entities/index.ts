@@ -15,6 +15,11 @@ import {
   StockLotEntity,
 } from './market.entity.js';
 import { OrderLineEntity, OrderNumberCounterEntity, PurchaseOrderEntity } from './orders.entity.js';
+import {
+  NotificationDeliveryEntity,
+  NotificationEntity,
+  NotificationPreferenceEntity,
+} from './notify.entity.js';
 import { AuditEntryEntity, IdempotencyRecordEntity, OutboxMessageEntity } from './platform.entity.js';
 import { CertificateEntity, DemandTemplateEntity, PortionRecordEntity } from './rules.entity.js';
 import {
@@ -37,6 +42,7 @@ export * from './catalog.entity.js';
 export * from './files.entity.js';
 export * from './identity.entity.js';
 export * from './market.entity.js';
+export * from './notify.entity.js';
 export * from './orders.entity.js';
 export * from './platform.entity.js';
 export * from './rules.entity.js';
@@ -79,4 +85,7 @@ export const ALL_ENTITIES = [
   DemandTemplateEntity,
   PhotoEntity,
   WebhookEntity,
+  NotificationEntity,
+  NotificationDeliveryEntity,
+  NotificationPreferenceEntity,
 ];

@@ -1,3 +1,4 @@
+import { Notifications1796240396013 } from './1796240396013-notifications.migration.js';
 import { QuantityAndMoneyChecks1796162663056 } from './1796162663056-quantity-and-money-checks.migration.js';
 import { OutboxLeaseAndRetention1796162519057 } from './1796162519057-outbox-lease-and-retention.migration.js';
 import { TradeCenter1796162584689 } from './1796162584689-trade-center.migration.js';
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   MbgRules1796162433417,
   InspectionPhotos1796162813547,
   Webhooks1796240190825,
+  Notifications1796240396013,
 ];
