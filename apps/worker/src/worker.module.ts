@@ -9,7 +9,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
 import { createServer, type Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
@@ -24,16 +23,15 @@ import {
 import { CatalogModule } from '../../../libs/catalog/src/catalog.module.js';
 import { ComplianceProcessor } from './compliance.processor.js';
 import { OutboxRelay } from '../../../libs/jobs/src/outbox-relay.js';
-import { pingQueueRedis, redisConnection } from '../../../libs/jobs/src/redis-connection.js';
+import { ProducerQueues } from '../../../libs/jobs/src/producer-queues.js';
+import { queuePrefix, useMarketQueueGroups } from '../../../libs/jobs/src/queues.js';
+import { pingQueueRedis, RedisConnections } from '../../../libs/jobs/src/redis-connection.js';
 import { RetentionService } from '../../../libs/jobs/src/retention.service.js';
 import { MarketModule } from '../../../libs/market/src/market.module.js';
 import { metricsRegistry, watchBacklog } from '../../../libs/observability/src/metrics.js';
 import { TradeModule } from '../../../libs/trade/src/trade.module.js';
 import { MarketProcessor } from './market.processor.js';
 import { scheduleRepeatable } from './repeatable-schedule.js';
-
-/** Producer-side queue (the relay's and the scheduler's): Redis calls time out. */
-const PRODUCER_QUEUE = 'PRODUCER_QUEUE';
 
 /**
  * Runs the outbox relay for as long as the worker lives, keeps the pruning schedule in Redis
@@ -46,7 +44,8 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   constructor(
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
-    @Inject(PRODUCER_QUEUE) private readonly queue: Queue,
+    @Inject(ProducerQueues) private readonly producers: ProducerQueues,
+    @Inject(RedisConnections) private readonly redis: RedisConnections,
     @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -55,11 +54,11 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
     this.relay.start(this.config.outboxPollMs);
     watchBacklog({
       dataSource: this.dataSource,
-      queues: [this.queue],
+      queues: this.producers.all(),
       timeoutMs: this.config.redisCommandTimeoutMs,
     });
     scheduleRepeatable(
-      this.queue,
+      this.producers.first,
       jobIds.pruneRecords(),
       { every: this.config.pruneIntervalMs },
       { name: JOB_PRUNE_RECORDS, data: { v: 1 }, opts: { removeOnComplete: true, removeOnFail: 100 } },
@@ -74,8 +73,10 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
     await this.relay.stop();
   }
 
+  /** Last (the root module's hook runs after BullMQ's): then the cluster clients can go. */
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
+    await this.producers.close();
+    await this.redis.close();
   }
 
   private serveMetrics(port: number): void {
@@ -97,44 +98,37 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
+    useMarketQueueGroups(config.marketQueueGroups);
+    const redis = new RedisConnections(config);
     return {
       module: WorkerModule,
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, Math.min(10, config.databasePoolSize)),
-        BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
-        BullModule.registerQueue({ name: MARKET_QUEUE }),
-        BullModule.registerQueue({ name: COMPLIANCE_QUEUE }),
+        BullModule.forRoot({ connection: redis.shared(), prefix: config.queuePrefix }),
+        // Each queue its own prefix: hash-tagged on a cluster (see libs/jobs/src/queues.ts).
+        BullModule.registerQueue({ name: MARKET_QUEUE, prefix: queuePrefix(config, MARKET_QUEUE) }),
+        BullModule.registerQueue({ name: COMPLIANCE_QUEUE, prefix: queuePrefix(config, COMPLIANCE_QUEUE) }),
         MarketModule,
         TradeModule,
         CatalogModule,
       ],
       providers: [
+        { provide: RedisConnections, useValue: redis },
         {
           // Its own connection with a command timeout (the worker's blocking connection must not have one).
-          provide: PRODUCER_QUEUE,
-          useFactory: () => {
-            const queue = new Queue(MARKET_QUEUE, {
-              connection: redisConnection(config.redisUrl, config.redisCommandTimeoutMs),
-              prefix: config.queuePrefix,
-            });
-            // A timed-out command is an 'error' event; unheard, it would crash the process.
-            queue.on('error', (error: Error) => new Logger('Queue').warn(`Redis: ${error.message}`));
-            return queue;
-          },
+          provide: ProducerQueues,
+          useFactory: () => new ProducerQueues(config, redis.connection(config.redisCommandTimeoutMs)),
         },
         {
           provide: OutboxRelay,
-          inject: [getDataSourceToken(), PRODUCER_QUEUE],
-          useFactory: (dataSource: DataSource, queue: Queue) =>
+          inject: [getDataSourceToken(), ProducerQueues],
+          useFactory: (dataSource: DataSource, producers: ProducerQueues) =>
             new OutboxRelay(
               dataSource,
-              (name) => {
-                if (name !== MARKET_QUEUE) throw new Error(`Unknown queue ${name}`);
-                return queue;
-              },
+              (name) => producers.get(name),
               { leaseMs: config.outboxLeaseMs, redisTimeoutMs: config.redisCommandTimeoutMs },
-              () => pingQueueRedis(queue),
+              () => pingQueueRedis(producers.first),
             ),
         },
         RetentionService,

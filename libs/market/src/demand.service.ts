@@ -202,6 +202,7 @@ export class DemandService {
         jobId: jobIds.closeBidding(demand.id, closesAt),
         payload: { v: 1, demandId: demand.id },
         runAt: closesAt,
+        marketCode,
       });
       await appendAudit(tx, {
         actorUserId: manager.userId,
@@ -438,6 +439,7 @@ export class DemandService {
           ? jobIds.evaluateMarket(batch.id, demand.id)
           : jobIds.evaluateMarket(batch.id),
       payload: { v: 1, batchId: batch.id },
+      marketCode: demand.marketCode,
     });
     return batch.id;
   }

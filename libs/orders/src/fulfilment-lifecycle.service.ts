@@ -80,7 +80,15 @@ export class FulfilmentLifecycleService {
         lines.map((line) => ({ demandLineId: line.demandLineId, milli: line.quantity })),
       );
       for (const line of lines) {
-        await this.recordShortfall(tx, 'DECLINE', order.id, line, order.cooperativeId, line.quantity);
+        await this.recordShortfall(
+          tx,
+          'DECLINE',
+          order.id,
+          line,
+          order.cooperativeId,
+          line.quantity,
+          order.marketCode,
+        );
       }
       await this.audit(tx, operator, order, 'order.declined', { status: 'DECLINED', reason: why });
       return { ...order, status: 'DECLINED' as OrderStatus, declineReason: why };
@@ -180,7 +188,15 @@ export class FulfilmentLifecycleService {
         line.rejectionReason = entry.reason;
         if (entry.rejected > 0) {
           await this.ledger.unaward(tx, [{ demandLineId: line.demandLineId, milli: entry.rejected }]);
-          await this.recordShortfall(tx, 'REJECTION', line.id, line, order.cooperativeId, entry.rejected);
+          await this.recordShortfall(
+            tx,
+            'REJECTION',
+            line.id,
+            line,
+            order.cooperativeId,
+            entry.rejected,
+            order.marketCode,
+          );
         }
       }
       const receiptFields = {
@@ -212,6 +228,7 @@ export class FulfilmentLifecycleService {
     line: OrderLineEntity,
     cooperativeId: string,
     quantity: number,
+    marketCode: string,
   ): Promise<void> {
     const shortfall = await tx.save(
       tx.create(ShortfallEntity, {
@@ -230,6 +247,7 @@ export class FulfilmentLifecycleService {
       name: JOB_RESOLVE_SHORTFALL,
       jobId: jobIds.resolveShortfall(shortfall.id),
       payload: { v: 1, shortfallId: shortfall.id },
+      marketCode,
     });
   }
 
