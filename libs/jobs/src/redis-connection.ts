@@ -84,8 +84,10 @@ export function redisConnection(target: string | RedisTarget, commandTimeoutMs?:
     connectTimeout: commandTimeoutMs ?? 10_000,
     ...(commandTimeoutMs ? { commandTimeout: commandTimeoutMs, enableOfflineQueue: false } : {}),
   };
-  if (resolved.redisClusterNodes)
-    return clusterClient(resolved, nodeOptions, { enableOfflineQueue: !commandTimeoutMs });
+  // A cluster keeps its offline queue even for producers: BullMQ takes a Cluster in state
+  // 'connect' (slots not yet known) as up, and a queue whose first command failed stays failed.
+  // The callers' own timeouts (withTimeout on the relay and health paths) bound the wait.
+  if (resolved.redisClusterNodes) return clusterClient(resolved, nodeOptions);
   return { ...urlOptions(resolved.redisUrl), ...nodeOptions } as ConnectionOptions;
 }
 
