@@ -20,7 +20,7 @@ import {
   startRedisCluster,
   type LocalRedisCluster,
 } from '../support/redis-cluster.js';
-import { eventually } from '../support/test-app.js';
+import { eventually, TestSystem } from '../support/test-app.js';
 
 const unavailable = redisClusterUnavailable();
 
@@ -80,6 +80,23 @@ if (unavailable) {
       // redis-cli --cluster create splits 16384 slots evenly over the three masters.
       const masters = new Set(queueSlots.map((slot) => Math.floor(slot / (16384 / 3))));
       expect(masters.size).toBeGreaterThan(1);
+    });
+
+    it('the API is ready on the cluster, and /metrics counts every market queue group', async () => {
+      const system = await TestSystem.start({
+        worker: false,
+        env: { REDIS_CLUSTER_NODES: cluster.nodes, MARKET_QUEUE_GROUPS: '5' },
+      });
+      try {
+        const base = system.url.replace(/\/graphql$/, '');
+        const ready = await fetch(`${base}/health/ready`);
+        expect(ready.status).toBe(200);
+        const metrics = await (await fetch(`${base}/metrics`)).text();
+        for (const name of ['market', 'market-1', 'market-4'])
+          expect(metrics).toContain(`pasar_gizi_queue_jobs{queue="${name}",state="waiting"}`);
+      } finally {
+        await system.stop();
+      }
     });
 
     it('the login throttle counts and blocks on the cluster (its pipelines share one slot)', async () => {
