@@ -83,6 +83,8 @@ export async function runScaleDay(options: {
   /** The seeded users' password (the bench seeds SCALE_DAY_PASSWORD). */
   password?: string;
   log?: (line: string) => void;
+  /** Called as the offers start and when they are all in (the bench samples CPU there). */
+  onOffers?: (phase: 'start' | 'end') => void;
 }): Promise<ScaleDayOutcome> {
   const password = options.password ?? SCALE_DAY_PASSWORD;
   const kitchenWards = KITCHEN_WARDS.slice(0, options.kitchens ?? KITCHEN_WARDS.length);
@@ -160,6 +162,7 @@ export async function runScaleDay(options: {
     const latencies: number[] = [];
     let next = 0;
     let offerErrors = 0;
+    options.onOffers?.('start');
     const started = performance.now();
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -181,6 +184,7 @@ export async function runScaleDay(options: {
       }),
     );
     const offerSeconds = (performance.now() - started) / 1000;
+    options.onOffers?.('end');
     latencies.sort((a, b) => a - b);
     // The kitchens close one after another, each demand decided before the next closes: a
     // manual close is a market moment of its own, and batches that compete for one lot must
