@@ -33,6 +33,10 @@ export interface ScaleDayOutcome {
   lines: number;
   offers: number;
   offerErrors: number;
+  /** Retryable refusals (busy: pool or lock timeout) sent again, and then accepted or not. */
+  retries: number;
+  /** The first refusal's errors (null when every offer stood). */
+  firstOfferError: string | null;
   /** submitOffer requests per second through `url` (50 clients). */
   offersPerSecond: number;
   offerP50Ms: number;
@@ -61,9 +65,31 @@ async function gql<T = any>(
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
-  const body = (await response.json()) as { data?: T; errors?: { message: string }[] };
-  if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
+  const body = (await response.json()) as {
+    data?: T;
+    errors?: { message: string; extensions?: { retryable?: boolean } }[];
+  };
+  if (body.errors?.length)
+    throw Object.assign(new Error(JSON.stringify(body.errors)), {
+      retryable: body.errors.every((error) => error.extensions?.retryable === true),
+    });
   return body.data as T;
+}
+
+/**
+ * As a client does: a refusal marked `retryable` (pool or lock timeout on a busy machine;
+ * nothing was changed) is sent again after a pause, up to 8 times. Counts the retries.
+ */
+async function gqlRetrying<T = any>(retries: { count: number }, ...args: Parameters<typeof gql>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await gql<T>(...args);
+    } catch (error) {
+      if (!(error as { retryable?: boolean }).retryable || attempt >= 8) throw error;
+      retries.count++;
+      await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** attempt));
+    }
+  }
 }
 
 async function login(url: string, email: string, password: string): Promise<string> {
@@ -162,6 +188,8 @@ export async function runScaleDay(options: {
     const latencies: number[] = [];
     let next = 0;
     let offerErrors = 0;
+    let firstOfferError: string | null = null;
+    const retries = { count: 0 };
     options.onOffers?.('start');
     const started = performance.now();
     await Promise.all(
@@ -170,14 +198,16 @@ export async function runScaleDay(options: {
           const offer = offers[next++]!;
           const t0 = performance.now();
           try {
-            await gql(
+            await gqlRetrying(
+              retries,
               url,
               `mutation($i: OfferInput!) { submitOffer(input: $i) { id } }`,
               { i: offer.input },
               cooperatives[offer.cooperative],
             );
-          } catch {
+          } catch (error) {
             offerErrors++;
+            firstOfferError ??= (error as Error).message.slice(0, 500);
           }
           latencies.push(performance.now() - t0);
         }
@@ -246,6 +276,8 @@ export async function runScaleDay(options: {
       lines: lines.length,
       offers: offers.length,
       offerErrors,
+      retries: retries.count,
+      firstOfferError,
       offersPerSecond: offers.length / offerSeconds,
       offerP50Ms: latencies[Math.floor(latencies.length * 0.5)] ?? 0,
       offerP99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] ?? 0,
