@@ -119,6 +119,7 @@ export async function runScaleDay(options: {
   const log = options.log ?? (() => undefined);
   const concurrency = options.concurrency ?? 50;
   const db = new pg.Pool({ connectionString: options.databaseUrl, max: 4 });
+  const retries = { count: 0 };
   try {
     const kitchens = await Promise.all(
       kitchenWards.map((ward) => login(url, `sppg.${ward}@pasargizi.test`, password)),
@@ -131,7 +132,8 @@ export async function runScaleDay(options: {
     await Promise.all(
       cooperatives.map(async (token, c) => {
         for (const [k, commodity] of commodities.entries()) {
-          const data = await gql(
+          const data = await gqlRetrying(
+            retries,
             url,
             `mutation($i: StockLotInput!) { addStockLot(input: $i) { id } }`,
             {
@@ -153,7 +155,8 @@ export async function runScaleDay(options: {
     const demandIds: string[] = [];
     const lines: { id: string; commodity: string }[] = [];
     for (const token of kitchens) {
-      const data = await gql(
+      const data = await gqlRetrying(
+        retries,
         url,
         `mutation($i: PostDemandInput!) { postDemand(input: $i) { id lines { id commodity { code } } } }`,
         {
@@ -189,7 +192,6 @@ export async function runScaleDay(options: {
     let next = 0;
     let offerErrors = 0;
     let firstOfferError: string | null = null;
-    const retries = { count: 0 };
     options.onOffers?.('start');
     const started = performance.now();
     await Promise.all(
@@ -222,7 +224,8 @@ export async function runScaleDay(options: {
     // the races). Which worker runs each close and evaluate job is up to BullMQ.
     const closed = performance.now();
     for (const [index, token] of kitchens.entries()) {
-      await gql(
+      await gqlRetrying(
+        retries,
         url,
         `mutation($id: ID!) { closeBidding(demandId: $id) { id } }`,
         { id: demandIds[index] },
