@@ -18,8 +18,8 @@ import { loadConfig } from '../../libs/core/src/app-config.js';
 import { quantityInvariantViolations } from '../support/invariants.js';
 import { createDatabaseFromTemplate, TEST_DEMO_PASSWORD } from '../support/test-database.js';
 
-/** A smaller day than the bench's (6 kitchens x 10 lines, 21 cooperatives): the machine is shared. */
-const SMALL_DAY = { kitchens: 6, commodities: 10, concurrency: 20 };
+/** A smaller day than the bench's (3 kitchens x 6 lines, 21 cooperatives): the machine is shared. */
+const SMALL_DAY = { kitchens: 3, commodities: 6, concurrency: 10 };
 
 interface Deployment {
   url: string;
@@ -95,7 +95,7 @@ describe('two APIs behind one address and two workers, under a Kota Blitar day',
       password: TEST_DEMO_PASSWORD,
       ...SMALL_DAY,
     });
-  }, 600_000);
+  }, 900_000);
   afterAll(async () => {
     for (const stop of stops) await stop();
   });
