@@ -5,6 +5,8 @@
  *                   ceiling, and Kota Blitar's day from close to every order CONFIRMED
  *   --only trade    only the Trade Center's fair-share allotment (1,000 pledges; 50 shipments)
  *   --only diversity  10 days of Kota Blitar with and without the diversity objective
+ *   --only scale    the two-replica run: Kota Blitar's day through 1 API + 1 worker, then 2 APIs
+ *                   behind a round-robin proxy + 2 workers (throughput, same awards, no copies)
  *   --only client   the browser client: first-load JS (gzip), the kitchen home's time to data
  *                   on a throttled phone (1.6 Mbps, 150 ms RTT, 4x CPU), its GraphQL requests
  *   --only live     live updates: an order's status change (dispatchOrder) to a marketActivity
@@ -29,8 +31,9 @@ import { formatDiversityBench, runDiversityBench, type DiversityBenchResult } fr
 import { formatClientBench, runClientBench, type ClientBenchResult } from './client-bench.js';
 import { formatLiveBench, runLiveBench, type LiveBenchResult } from './live-bench.js';
 import { formatNotifyBench, runNotifyBench, type NotifyBenchResult } from './notify-bench.js';
+import { formatScaleBench, runScaleBench, type ScaleBenchResult } from './scale-bench.js';
 
-const PARTS = ['engine', 'diversity', 'api', 'trade', 'client', 'live', 'notify'] as const;
+const PARTS = ['engine', 'diversity', 'api', 'scale', 'trade', 'client', 'live', 'notify'] as const;
 type Part = (typeof PARTS)[number];
 
 function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: number } {
@@ -93,6 +96,7 @@ async function main(): Promise<void> {
     client?: ClientBenchResult;
     live?: LiveBenchResult;
     notify?: NotifyBenchResult;
+    scale?: ScaleBenchResult;
     machine?: Record<string, unknown>;
   } = {
     machine: {
@@ -145,6 +149,24 @@ async function main(): Promise<void> {
     console.log('\nThrough the API (50 concurrent clients)\n');
     console.log(formatApiBench(results.api));
     console.log(`\n${formatOfferPathBeforeAfter(results.api)}`);
+  }
+  if (args.only.includes('scale')) {
+    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
+    const found = (await services.ensureServices({
+      purpose: 'test',
+      log: (line: string) => console.error(line),
+    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
+    try {
+      results.scale = await runScaleBench({
+        databaseUrl: found.databaseUrl,
+        redisUrl: found.redisUrl,
+        log: (line) => console.error(line),
+      });
+    } finally {
+      await found.stop();
+    }
+    console.log('\nScale-out: the two-replica run\n');
+    console.log(formatScaleBench(results.scale));
   }
   if (args.only.includes('client')) {
     const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);

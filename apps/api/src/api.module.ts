@@ -1,6 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { BullModule, getQueueToken } from '@nestjs/bullmq';
-import { Logger, Module, type DynamicModule } from '@nestjs/common';
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TerminusModule } from '@nestjs/terminus';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -29,7 +29,9 @@ import { idempotencyPlugin, localisedErrorsPlugin } from './graphql/idempotency.
 import { metricsPlugin } from './graphql/metrics.plugin.js';
 import { MetricsController } from './metrics.controller.js';
 import { MARKET_QUEUE } from '../../../libs/jobs/src/job-types.js';
-import { redisConnection } from '../../../libs/jobs/src/redis-connection.js';
+import { ProducerQueues } from '../../../libs/jobs/src/producer-queues.js';
+import { queuePrefix, useMarketQueueGroups } from '../../../libs/jobs/src/queues.js';
+import { RedisConnections } from '../../../libs/jobs/src/redis-connection.js';
 import { watchBacklog } from '../../../libs/observability/src/metrics.js';
 import { hostileLiteralsRule, hostileVariablesPlugin } from './graphql/input-guard.js';
 import { createLoaders } from './graphql/loaders.js';
@@ -107,9 +109,24 @@ function bearerToken(req: Request): string | null {
   return header?.startsWith('Bearer ') ? header.slice(7).trim() : null;
 }
 
+/** The root module's shutdown hook runs after BullMQ's: then the queues and cluster clients go. */
+class RedisLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(ProducerQueues) private readonly producers: ProducerQueues,
+    @Inject(RedisConnections) private readonly redis: RedisConnections,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producers.close();
+    await this.redis.close();
+  }
+}
+
 @Module({})
 export class ApiModule {
   static forRoot(config: AppConfig): DynamicModule {
+    useMarketQueueGroups(config.marketQueueGroups);
+    const redis = new RedisConnections(config);
     const domainModules = [
       IdentityModule,
       CatalogModule,
@@ -127,10 +144,11 @@ export class ApiModule {
         DatabaseModule.forRoot(config, config.databasePoolSize),
         // The API only reads the queue (readiness, depth for /metrics); jobs go through the outbox.
         BullModule.forRoot({
-          connection: redisConnection(config.redisUrl, config.redisCommandTimeoutMs),
+          connection: redis.connection(config.redisCommandTimeoutMs),
           prefix: config.queuePrefix,
         }),
-        BullModule.registerQueue({ name: MARKET_QUEUE }),
+        // Group 0 (readiness); each queue its own prefix, hash-tagged on a cluster.
+        BullModule.registerQueue({ name: MARKET_QUEUE, prefix: queuePrefix(config, MARKET_QUEUE) }),
         TerminusModule.forRoot(),
         ...domainModules,
         FilesModule,
@@ -213,14 +231,21 @@ export class ApiModule {
       providers: [
         {
           provide: 'BACKLOG_METRICS',
-          inject: [getDataSourceToken(), getQueueToken(MARKET_QUEUE)],
-          useFactory: (dataSource: DataSource, queue: Queue) => {
+          inject: [getDataSourceToken(), ProducerQueues, getQueueToken(MARKET_QUEUE)],
+          useFactory: (dataSource: DataSource, producers: ProducerQueues, health: Queue) => {
             // A timed-out Redis command is an 'error' event; unheard, it would crash the process.
-            queue.on('error', (error: Error) => new Logger('Queue').warn(`Redis: ${error.message}`));
-            watchBacklog({ dataSource, queues: [queue], timeoutMs: config.redisCommandTimeoutMs });
+            health.on('error', (error: Error) => new Logger('Queue').warn(`Redis: ${error.message}`));
+            // Every market queue group's depth (ProducerQueues hears their errors).
+            watchBacklog({ dataSource, queues: producers.all(), timeoutMs: config.redisCommandTimeoutMs });
             return true;
           },
         },
+        { provide: RedisConnections, useValue: redis },
+        {
+          provide: ProducerQueues,
+          useFactory: () => new ProducerQueues(config, redis.connection(config.redisCommandTimeoutMs)),
+        },
+        RedisLifecycle,
         IdentityResolver,
         CatalogResolver,
         CommodityMinimumResolver,

@@ -2,7 +2,9 @@ import { Inject, Logger, type BeforeApplicationShutdown, type OnApplicationBoots
 import { APP_CONFIG } from '../../../libs/core/src/app-config.module.js';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
 import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
-import type { Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
+import { marketQueueName, queuePrefix } from '../../../libs/jobs/src/queues.js';
+import { RedisConnections } from '../../../libs/jobs/src/redis-connection.js';
 import { RetentionService } from '../../../libs/jobs/src/retention.service.js';
 import { MarketEvaluationService } from '../../../libs/market/src/market-evaluation.service.js';
 import { DemandService } from '../../../libs/market/src/demand.service.js';
@@ -24,10 +26,17 @@ import {
   type EvaluateMarketPayload,
 } from '../../../libs/jobs/src/job-types.js';
 
-/** One handler per job name; each calls one service method. Unknown jobs fail loudly. */
-@Processor(MARKET_QUEUE)
+/**
+ * One handler per job name; each calls one service method. Unknown jobs fail loudly. It
+ * consumes the market queue groups of WORKER_MARKET_GROUPS (all by default): group 0 through
+ * the decorator's worker (started at bootstrap, if configured), the others through workers of
+ * its own with the same handler.
+ */
+@Processor(MARKET_QUEUE, { autorun: false })
 export class MarketProcessor extends WorkerHost implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(MarketProcessor.name);
+  /** Every BullMQ worker of this process on a market queue (group 0's first, if consumed). */
+  readonly workers: Worker[] = [];
 
   constructor(
     private readonly demands: DemandService,
@@ -36,6 +45,7 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
     private readonly retention: RetentionService,
     private readonly trade: TradeService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RedisConnections) private readonly redis: RedisConnections,
   ) {
     super();
   }
@@ -43,6 +53,25 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
   /** Jobs of different batches run side by side; jobs of one batch serialise on its row lock. */
   onApplicationBootstrap(): void {
     this.worker.concurrency = this.config.workerConcurrency;
+    for (const group of this.config.workerMarketGroups) {
+      if (group === 0) {
+        this.workers.push(this.worker);
+        this.worker
+          .run()
+          .catch((error: Error) => this.logger.error(`Market worker stopped: ${error.message}`));
+        continue;
+      }
+      const name = marketQueueName(group);
+      const worker = new Worker(name, (job: Job) => this.process(job), {
+        connection: this.redis.shared(),
+        prefix: queuePrefix(this.config, name),
+        concurrency: this.config.workerConcurrency,
+      });
+      worker.on('failed', (job, error) => this.onFailed(job, error));
+      // Unheard, an 'error' event (Redis went away) would crash the process.
+      worker.on('error', (error: Error) => this.logger.warn(`Redis (${name}): ${error.message}`));
+      this.workers.push(worker);
+    }
     const pauseMs = this.config.evaluationPauseMs;
     if (pauseMs > 0) {
       // The chaos suite kills this worker while it waits here, inside the evaluate transaction.
@@ -56,7 +85,7 @@ export class MarketProcessor extends WorkerHost implements OnApplicationBootstra
 
   /** Active jobs finish while the database pool is still open (BullMQ's own close comes later). */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.worker.close();
+    await Promise.all([this.worker, ...this.workers].map((worker) => worker.close()));
   }
 
   /** Runs the job under the id of the request that caused it (its logs and the jobs it enqueues carry it). */

@@ -9,7 +9,6 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
-import { Queue } from 'bullmq';
 import { createServer, type Server } from 'node:http';
 import type { DataSource } from 'typeorm';
 import type { AppConfig } from '../../../libs/core/src/app-config.js';
@@ -22,16 +21,22 @@ import {
   NOTIFY_QUEUE,
   jobIds,
 } from '../../../libs/jobs/src/job-types.js';
-import { Redis } from 'ioredis';
+import { CatalogModule } from '../../../libs/catalog/src/catalog.module.js';
+import { ComplianceProcessor } from './compliance.processor.js';
+import { OutboxRelay } from '../../../libs/jobs/src/outbox-relay.js';
+import type { Cluster, Redis } from 'ioredis';
+import { ProducerQueues } from '../../../libs/jobs/src/producer-queues.js';
 import { LivePublisher } from '../../../libs/live/src/live-publisher.js';
 import { NotifyModule } from '../../../libs/notify/src/notify.module.js';
 import { notificationChannelProviders } from '../../../libs/notify/src/channels/notification-channels.module.js';
 import { NOTIFICATION_LIVE_PUBLISHER } from '../../../libs/notify/src/notify.tokens.js';
 import { NotifyProcessor } from './notify.processor.js';
-import { CatalogModule } from '../../../libs/catalog/src/catalog.module.js';
-import { ComplianceProcessor } from './compliance.processor.js';
-import { OutboxRelay } from '../../../libs/jobs/src/outbox-relay.js';
-import { pingQueueRedis, redisConnection } from '../../../libs/jobs/src/redis-connection.js';
+import { queuePrefix, useMarketQueueGroups } from '../../../libs/jobs/src/queues.js';
+import {
+  createRedisClient,
+  pingQueueRedis,
+  RedisConnections,
+} from '../../../libs/jobs/src/redis-connection.js';
 import { RetentionService } from '../../../libs/jobs/src/retention.service.js';
 import { MarketModule } from '../../../libs/market/src/market.module.js';
 import { metricsRegistry, watchBacklog } from '../../../libs/observability/src/metrics.js';
@@ -39,21 +44,8 @@ import { TradeModule } from '../../../libs/trade/src/trade.module.js';
 import { MarketProcessor } from './market.processor.js';
 import { scheduleRepeatable } from './repeatable-schedule.js';
 
-/** Producer-side queues (the relay's and the scheduler's): Redis calls time out. */
-const PRODUCER_QUEUE = 'PRODUCER_QUEUE';
-const NOTIFY_PRODUCER_QUEUE = 'NOTIFY_PRODUCER_QUEUE';
-/** The live publisher's own connection (publishing never waits behind a blocking command). */
+/** The live publisher's own Redis connection. */
 const LIVE_REDIS = 'LIVE_REDIS';
-
-function producerQueue(name: string, config: AppConfig): Queue {
-  const queue = new Queue(name, {
-    connection: redisConnection(config.redisUrl, config.redisCommandTimeoutMs),
-    prefix: config.queuePrefix,
-  });
-  // A timed-out command is an 'error' event; unheard, it would crash the process.
-  queue.on('error', (error: Error) => new Logger('Queue').warn(`Redis: ${error.message}`));
-  return queue;
-}
 
 /**
  * Runs the outbox relay for as long as the worker lives, keeps the pruning schedule in Redis
@@ -66,9 +58,9 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
 
   constructor(
     @Inject(OutboxRelay) private readonly relay: OutboxRelay,
-    @Inject(PRODUCER_QUEUE) private readonly queue: Queue,
-    @Inject(NOTIFY_PRODUCER_QUEUE) private readonly notifyQueue: Queue,
-    @Inject(LIVE_REDIS) private readonly liveRedis: Redis,
+    @Inject(ProducerQueues) private readonly producers: ProducerQueues,
+    @Inject(RedisConnections) private readonly redis: RedisConnections,
+    @Inject(LIVE_REDIS) private readonly liveRedis: Redis | Cluster,
     @Inject(getDataSourceToken()) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -77,11 +69,11 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
     this.relay.start(this.config.outboxPollMs);
     watchBacklog({
       dataSource: this.dataSource,
-      queues: [this.queue, this.notifyQueue],
+      queues: [...this.producers.all(), this.producers.get(NOTIFY_QUEUE)],
       timeoutMs: this.config.redisCommandTimeoutMs,
     });
     scheduleRepeatable(
-      this.queue,
+      this.producers.first,
       jobIds.pruneRecords(),
       { every: this.config.pruneIntervalMs },
       { name: JOB_PRUNE_RECORDS, data: { v: 1 }, opts: { removeOnComplete: true, removeOnFail: 100 } },
@@ -96,10 +88,11 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
     await this.relay.stop();
   }
 
+  /** Last (the root module's hook runs after BullMQ's): then the cluster clients can go. */
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close();
-    await this.notifyQueue.close();
+    await this.producers.close();
     this.liveRedis.disconnect();
+    await this.redis.close();
   }
 
   private serveMetrics(port: number): void {
@@ -121,9 +114,13 @@ class WorkerRuntime implements OnApplicationBootstrap, BeforeApplicationShutdown
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
-    const liveRedis = new Redis({
-      ...(redisConnection(config.redisUrl, config.redisCommandTimeoutMs) as object),
-      // Connected now: with no offline queue, a lazy connection would refuse its first publish.
+    useMarketQueueGroups(config.marketQueueGroups);
+    const redis = new RedisConnections(config);
+    // The live publisher's own connection (publishing never waits behind a blocking command),
+    // connected now: with no offline queue, a lazy connection would refuse its first publish.
+    const liveRedis = createRedisClient(config, {
+      commandTimeout: config.redisCommandTimeoutMs,
+      enableOfflineQueue: false,
       lazyConnect: false,
     });
     liveRedis.on('error', (error: Error) => new Logger('LivePublisher').warn(`Redis: ${error.message}`));
@@ -132,14 +129,15 @@ export class WorkerModule {
       imports: [
         AppConfigModule.forRoot(config),
         DatabaseModule.forRoot(config, Math.min(10, config.databasePoolSize)),
-        BullModule.forRoot({ connection: redisConnection(config.redisUrl), prefix: config.queuePrefix }),
-        BullModule.registerQueue({ name: MARKET_QUEUE }),
-        BullModule.registerQueue({ name: COMPLIANCE_QUEUE }),
-        BullModule.registerQueue({ name: NOTIFY_QUEUE }),
-        // In-app notifications go live through Redis pub/sub (libs/live), best effort.
+        BullModule.forRoot({ connection: redis.shared(), prefix: config.queuePrefix }),
+        // Each queue its own prefix: hash-tagged on a cluster (see libs/jobs/src/queues.ts).
+        BullModule.registerQueue({ name: MARKET_QUEUE, prefix: queuePrefix(config, MARKET_QUEUE) }),
+        BullModule.registerQueue({ name: COMPLIANCE_QUEUE, prefix: queuePrefix(config, COMPLIANCE_QUEUE) }),
+        BullModule.registerQueue({ name: NOTIFY_QUEUE, prefix: queuePrefix(config, NOTIFY_QUEUE) }),
         NotifyModule.forRoot([
           // The outside channels (webhook, WhatsApp, SMS, e-mail) and the webhooks directory.
           ...notificationChannelProviders(),
+          // In-app notifications go live through Redis pub/sub (libs/live), best effort.
           {
             provide: NOTIFICATION_LIVE_PUBLISHER,
             useValue: new LivePublisher(liveRedis, config.queuePrefix),
@@ -150,26 +148,22 @@ export class WorkerModule {
         CatalogModule,
       ],
       providers: [
+        { provide: RedisConnections, useValue: redis },
+        { provide: LIVE_REDIS, useValue: liveRedis },
         {
           // Its own connection with a command timeout (the worker's blocking connection must not have one).
-          provide: PRODUCER_QUEUE,
-          useFactory: () => producerQueue(MARKET_QUEUE, config),
+          provide: ProducerQueues,
+          useFactory: () => new ProducerQueues(config, redis.connection(config.redisCommandTimeoutMs)),
         },
-        { provide: LIVE_REDIS, useValue: liveRedis },
-        { provide: NOTIFY_PRODUCER_QUEUE, useFactory: () => producerQueue(NOTIFY_QUEUE, config) },
         {
           provide: OutboxRelay,
-          inject: [getDataSourceToken(), PRODUCER_QUEUE, NOTIFY_PRODUCER_QUEUE],
-          useFactory: (dataSource: DataSource, queue: Queue, notifyQueue: Queue) =>
+          inject: [getDataSourceToken(), ProducerQueues],
+          useFactory: (dataSource: DataSource, producers: ProducerQueues) =>
             new OutboxRelay(
               dataSource,
-              (name) => {
-                if (name === MARKET_QUEUE) return queue;
-                if (name === NOTIFY_QUEUE) return notifyQueue;
-                throw new Error(`Unknown queue ${name}`);
-              },
+              (name) => producers.get(name),
               { leaseMs: config.outboxLeaseMs, redisTimeoutMs: config.redisCommandTimeoutMs },
-              () => pingQueueRedis(queue),
+              () => pingQueueRedis(producers.first),
             ),
         },
         RetentionService,

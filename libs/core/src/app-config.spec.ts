@@ -253,4 +253,31 @@ describe('loadConfig', () => {
       ]);
     });
   });
+
+  it('reads a Redis Cluster and the market queue groups, and names bad values', () => {
+    expect(loadConfig({})).toMatchObject({
+      redisClusterNodes: null,
+      marketQueueGroups: 1,
+      workerMarketGroups: [0],
+    });
+    const cluster = loadConfig({
+      REDIS_CLUSTER_NODES: 'redis-a:7000,10.0.0.2:7001',
+      MARKET_QUEUE_GROUPS: '4',
+      WORKER_MARKET_GROUPS: '3,1,1',
+    });
+    expect(cluster.redisClusterNodes).toEqual([
+      { host: 'redis-a', port: 7000 },
+      { host: '10.0.0.2', port: 7001 },
+    ]);
+    expect(cluster.marketQueueGroups).toBe(4);
+    expect(cluster.workerMarketGroups).toEqual([1, 3]);
+    expect(loadConfig({ MARKET_QUEUE_GROUPS: '3' }).workerMarketGroups).toEqual([0, 1, 2]);
+    expect(problemsOf({ REDIS_CLUSTER_NODES: 'redis://a:7000' })[0]).toMatch(/^REDIS_CLUSTER_NODES must be/);
+    expect(problemsOf({ MARKET_QUEUE_GROUPS: '0' })[0]).toMatch(/^MARKET_QUEUE_GROUPS must be between/);
+    expect(problemsOf({ MARKET_QUEUE_GROUPS: '2', WORKER_MARKET_GROUPS: '2' })[0]).toMatch(
+      /^WORKER_MARKET_GROUPS must name groups 0 to 1/,
+    );
+    const { REDIS_URL: _omitted, ...withoutRedisUrl } = PRODUCTION;
+    expect(loadConfig({ ...withoutRedisUrl, REDIS_CLUSTER_NODES: 'a:7000' }).production).toBe(true);
+  });
 });

@@ -26,6 +26,23 @@ class EnvironmentVariables {
   @Matches(/^rediss?:\/\/.+/, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
+  @IsOptional()
+  @Matches(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, {
+    message: "REDIS_CLUSTER_NODES must be host:port[,host:port…] (the cluster's seed nodes)",
+  })
+  REDIS_CLUSTER_NODES?: string;
+
+  @IsInt({ message: 'MARKET_QUEUE_GROUPS must be a whole number' })
+  @Min(1, { message: 'MARKET_QUEUE_GROUPS must be between 1 and 64' })
+  @Max(64, { message: 'MARKET_QUEUE_GROUPS must be between 1 and 64' })
+  MARKET_QUEUE_GROUPS = 1;
+
+  @IsOptional()
+  @Matches(/^\d{1,2}(,\d{1,2})*$/, {
+    message: 'WORKER_MARKET_GROUPS must be a comma-separated list of group numbers (e.g. 0,2)',
+  })
+  WORKER_MARKET_GROUPS?: string;
+
   @IsInt({ message: 'PORT must be a whole number' })
   @Min(1, { message: 'PORT must be between 1 and 65535' })
   @Max(65535, { message: 'PORT must be between 1 and 65535' })
@@ -211,6 +228,15 @@ export interface AppConfig {
   production: boolean;
   databaseUrl: string;
   redisUrl: string;
+  /**
+   * Seed nodes of a Redis Cluster (REDIS_CLUSTER_NODES); null: the single Redis of REDIS_URL.
+   * On a cluster REDIS_URL still gives the credentials and TLS (its host is not used).
+   */
+  redisClusterNodes: { host: string; port: number }[] | null;
+  /** How many market queues (market, market-1, …); a market's jobs go to one by its regency code. */
+  marketQueueGroups: number;
+  /** The market queue groups this worker consumes (all of them unless WORKER_MARKET_GROUPS says). */
+  workerMarketGroups: number[];
   port: number;
   jwtSecret: string;
   /** Password of the demo users; absent in production, where no demo data is seeded. */
@@ -288,6 +314,7 @@ export const DEVELOPMENT_DEFAULTS = {
 
 const NUMERIC = [
   'PORT',
+  'MARKET_QUEUE_GROUPS',
   'OUTBOX_POLL_MS',
   'WORKER_CONCURRENCY',
   'DATABASE_POOL_SIZE',
@@ -331,7 +358,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const production = vars.NODE_ENV === 'production';
   if (production) {
     if (!vars.DATABASE_URL) problems.push('DATABASE_URL is required in production');
-    if (!vars.REDIS_URL) problems.push('REDIS_URL is required in production');
+    if (!vars.REDIS_URL && !vars.REDIS_CLUSTER_NODES)
+      problems.push('REDIS_URL (or REDIS_CLUSTER_NODES) is required in production');
     if (!vars.JWT_SECRET) problems.push('JWT_SECRET is required in production (at least 32 characters)');
     else if (vars.JWT_SECRET === DEVELOPMENT_DEFAULTS.jwtSecret)
       problems.push('JWT_SECRET must not be the development default in production');
@@ -348,6 +376,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     problems.push('SMS_GATEWAY_TOKEN needs SMS_GATEWAY_URL');
   if (vars.SMTP_URL && !vars.EMAIL_FROM) problems.push('SMTP_URL needs EMAIL_FROM (the sender address)');
   if (vars.EMAIL_FROM && !vars.SMTP_URL) problems.push('EMAIL_FROM needs SMTP_URL');
+  const workerMarketGroups = vars.WORKER_MARKET_GROUPS
+    ? [...new Set(vars.WORKER_MARKET_GROUPS.split(',').map(Number))].sort((a, b) => a - b)
+    : Array.from({ length: vars.MARKET_QUEUE_GROUPS }, (_, group) => group);
+  if (problems.length === 0 && workerMarketGroups.some((group) => group >= vars.MARKET_QUEUE_GROUPS))
+    problems.push(
+      `WORKER_MARKET_GROUPS must name groups 0 to ${vars.MARKET_QUEUE_GROUPS - 1} (MARKET_QUEUE_GROUPS is ${vars.MARKET_QUEUE_GROUPS})`,
+    );
   if (problems.length > 0) throw new ConfigError(problems);
   const jwtSecret = vars.JWT_SECRET ?? DEVELOPMENT_DEFAULTS.jwtSecret;
   return {
@@ -355,6 +390,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     production,
     databaseUrl: vars.DATABASE_URL ?? DEVELOPMENT_DEFAULTS.databaseUrl,
     redisUrl: vars.REDIS_URL ?? DEVELOPMENT_DEFAULTS.redisUrl,
+    redisClusterNodes: vars.REDIS_CLUSTER_NODES
+      ? vars.REDIS_CLUSTER_NODES.split(',').map((node) => {
+          const at = node.lastIndexOf(':');
+          return { host: node.slice(0, at), port: Number(node.slice(at + 1)) };
+        })
+      : null,
+    marketQueueGroups: vars.MARKET_QUEUE_GROUPS,
+    workerMarketGroups,
     port: vars.PORT,
     jwtSecret,
     seedPassword: vars.SEED_PASSWORD ?? (production ? null : DEVELOPMENT_DEFAULTS.seedPassword),

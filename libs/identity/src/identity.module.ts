@@ -17,8 +17,7 @@ import { TokenService } from './token.service.js';
       provide: LoginThrottle,
       inject: [APP_CONFIG],
       // The queue prefix keeps two deployments (or test runs) on one Redis apart.
-      useFactory: (config: AppConfig) =>
-        new LoginThrottle(config.redisUrl, config.queuePrefix, config.loginThrottle),
+      useFactory: (config: AppConfig) => new LoginThrottle(config, config.queuePrefix, config.loginThrottle),
     },
   ],
   exports: [IdentityService, TokenService],

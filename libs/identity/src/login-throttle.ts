@@ -1,6 +1,7 @@
 import { Logger, type OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { createRedisClient, type RedisTarget } from '../../jobs/src/redis-connection.js';
 import { DomainError } from '../../core/src/domain-error.js';
 import type { LoginThrottleConfig } from '../../core/src/app-config.js';
 
@@ -23,14 +24,14 @@ const ACCOUNT_WIDE_MAX_BLOCK_MS = 60_000;
  */
 export class LoginThrottle implements OnModuleDestroy {
   private readonly logger = new Logger('LoginThrottle');
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
 
   constructor(
-    redisUrl: string,
+    redis: RedisTarget,
     private readonly prefix: string,
     private readonly limits: LoginThrottleConfig,
   ) {
-    this.redis = new Redis(redisUrl, {
+    this.redis = createRedisClient(redis, {
       lazyConnect: true,
       maxRetriesPerRequest: 1,
       commandTimeout: 1000,
@@ -45,7 +46,8 @@ export class LoginThrottle implements OnModuleDestroy {
 
   private keys(email: string, address: string) {
     const account = createHash('sha256').update(email).digest('base64url').slice(0, 22);
-    const base = `${this.prefix}:login`;
+    // One hash tag: on a Redis Cluster a pipeline (and DEL a b) needs all its keys in one slot.
+    const base = `{${this.prefix}:login}`;
     return {
       pairFailures: `${base}:fail:${account}:${address}`,
       pairBlock: `${base}:block:${account}:${address}`,

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** Messages a slow subscriber may have waiting before the oldest is dropped (a live view, not a log). */
 export const MAX_PENDING_MESSAGES = 256;
@@ -19,7 +19,7 @@ export class LiveHub {
   /** The SUBSCRIBE of each channel, so a second local subscriber waits for the same confirmation. */
   private readonly subscribed = new Map<string, Promise<unknown>>();
 
-  constructor(private readonly subscriber: Redis) {
+  constructor(private readonly subscriber: Redis | Cluster) {
     subscriber.on('message', (channel: string, raw: string) => this.deliver(channel, raw));
   }
 

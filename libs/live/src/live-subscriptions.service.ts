@@ -4,7 +4,7 @@ import type { AppConfig } from '../../core/src/app-config.js';
 import { APP_CONFIG } from '../../core/src/app-config.module.js';
 import { DomainError } from '../../core/src/domain-error.js';
 import { requireActor, requireCoordinatorOf, type Actor } from '../../identity/src/actor.js';
-import { redisConnection } from '../../jobs/src/redis-connection.js';
+import { createRedisClient, redisConnection } from '../../jobs/src/redis-connection.js';
 import { liveChannels, type MarketEventMessage, type NotificationMessage } from './live-channels.js';
 import { LiveHub } from './live-hub.js';
 
@@ -23,7 +23,9 @@ export class LiveSubscriptions implements OnApplicationShutdown {
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const options = redisConnection(config.redisUrl) as RedisOptions;
     // Subscribing waits for Redis (offline queue on); ioredis re-subscribes after a reconnect.
-    const subscriber = new Redis({ ...options, autoResubscribe: true, lazyConnect: true });
+    const subscriber = config.redisClusterNodes
+      ? createRedisClient(config, { autoResubscribe: true, lazyConnect: true })
+      : new Redis({ ...options, autoResubscribe: true, lazyConnect: true });
     subscriber.on('error', () => undefined); // reported by the reconnect strategy, at most every 10 s
     this.hub = new LiveHub(subscriber);
     this.prefix = config.queuePrefix;

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis, type Cluster, type RedisOptions } from 'ioredis';
 import type { AppConfig } from '../../core/src/app-config.js';
 import { APP_CONFIG } from '../../core/src/app-config.module.js';
-import { redisConnection } from '../../jobs/src/redis-connection.js';
+import { createRedisClient, redisConnection } from '../../jobs/src/redis-connection.js';
 import type { MarketEventKind, MarketEventMessage } from './live-channels.js';
 import { LivePublisher } from './live-publisher.js';
 
@@ -25,12 +25,14 @@ export interface MarketEventInput {
 @Injectable()
 export class MarketActivity implements OnModuleDestroy {
   private readonly logger = new Logger('MarketActivity');
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly publisher: LivePublisher;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     // Fails fast while Redis is away (no offline queue, bounded commands): nothing piles up.
-    this.redis = new Redis(redisConnection(config.redisUrl, config.redisCommandTimeoutMs) as RedisOptions);
+    this.redis = config.redisClusterNodes
+      ? createRedisClient(config, { commandTimeout: config.redisCommandTimeoutMs, enableOfflineQueue: false })
+      : new Redis(redisConnection(config.redisUrl, config.redisCommandTimeoutMs) as RedisOptions);
     this.redis.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
     this.publisher = new LivePublisher(this.redis, config.queuePrefix);
   }

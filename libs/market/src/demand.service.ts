@@ -206,6 +206,7 @@ export class DemandService {
         jobId: jobIds.closeBidding(demand.id, closesAt),
         payload: { v: 1, demandId: demand.id },
         runAt: closesAt,
+        marketCode,
       });
       await recordDemandPosted(tx, marketCode, closesAt);
       await appendAudit(tx, {
@@ -454,6 +455,7 @@ export class DemandService {
           ? jobIds.evaluateMarket(batch.id, demand.id)
           : jobIds.evaluateMarket(batch.id),
       payload: { v: 1, batchId: batch.id },
+      marketCode: demand.marketCode,
     });
     return batch.id;
   }

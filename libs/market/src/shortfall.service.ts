@@ -257,6 +257,7 @@ export class ShortfallService {
       jobId: jobIds.closeBidding(retender.id, closesAt),
       payload: { v: 1, demandId: retender.id },
       runAt: closesAt,
+      marketCode: demand.marketCode,
     });
     await appendAudit(tx, {
       actorUserId: null,

@@ -85,7 +85,15 @@ export class FulfilmentLifecycleService {
         lines.map((line) => ({ demandLineId: line.demandLineId, milli: line.quantity })),
       );
       for (const line of lines) {
-        await this.recordShortfall(tx, 'DECLINE', order.id, line, order.cooperativeId, line.quantity);
+        await this.recordShortfall(
+          tx,
+          'DECLINE',
+          order.id,
+          line,
+          order.cooperativeId,
+          line.quantity,
+          order.marketCode,
+        );
       }
       await this.audit(tx, operator, order, 'order.declined', { status: 'DECLINED', reason: why });
       await recordNotificationEvent(tx, 'ORDER_DECLINED', order.id);
@@ -187,7 +195,15 @@ export class FulfilmentLifecycleService {
         line.rejectionReason = entry.reason;
         if (entry.rejected > 0) {
           await this.ledger.unaward(tx, [{ demandLineId: line.demandLineId, milli: entry.rejected }]);
-          await this.recordShortfall(tx, 'REJECTION', line.id, line, order.cooperativeId, entry.rejected);
+          await this.recordShortfall(
+            tx,
+            'REJECTION',
+            line.id,
+            line,
+            order.cooperativeId,
+            entry.rejected,
+            order.marketCode,
+          );
         }
       }
       const receiptFields = {
@@ -221,6 +237,7 @@ export class FulfilmentLifecycleService {
     line: OrderLineEntity,
     cooperativeId: string,
     quantity: number,
+    marketCode: string,
   ): Promise<void> {
     const shortfall = await tx.save(
       tx.create(ShortfallEntity, {
@@ -239,6 +256,7 @@ export class FulfilmentLifecycleService {
       name: JOB_RESOLVE_SHORTFALL,
       jobId: jobIds.resolveShortfall(shortfall.id),
       payload: { v: 1, shortfallId: shortfall.id },
+      marketCode,
     });
     await recordNotificationEvent(tx, 'SHORTFALL', shortfall.id);
   }

@@ -289,6 +289,7 @@ export class TradeService {
           jobId: jobIds.allotShipment(shipment.id, shipment.pledgesCloseAt),
           payload: { v: 1, shipmentId: shipment.id },
           runAt: shipment.pledgesCloseAt,
+          marketCode: regionCode,
         });
       }
       // The regency's cooperatives are told in-app (the region's notices; see tradeNotices),
