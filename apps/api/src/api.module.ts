@@ -155,7 +155,8 @@ export class ApiModule {
         ExportsModule,
         LiveSubscriptionsModule,
         NotificationChannelsModule,
-        NotifyModule.forRoot(),
+        // The pipeline's ports are the channels module's own adapters and webhook directory.
+        NotifyModule.forRoot([], { channels: NotificationChannelsModule }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,

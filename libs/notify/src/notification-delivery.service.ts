@@ -21,7 +21,7 @@ export class RetryableDeliveryError extends Error {}
 
 /**
  * Sends one outside delivery through its channel's adapter and records the outcome in the
- * delivery log (attempts, last error, sent at). A delivery recorded SENT or FAILED is never
+ * delivery log (attempts, the last failed attempt's error, sent at). A delivery recorded SENT or FAILED is never
  * sent again, however often its job runs. No transaction stays open across the send.
  */
 @Injectable()
@@ -71,9 +71,10 @@ export class NotificationDeliveryService {
       }
     }
     if (outcome.ok) {
+      // last_error stays: a delivery SENT on its third attempt still tells why the first two failed.
       await this.dataSource.query(
-        `UPDATE notification_delivery SET status = 'SENT', sent_at = now(), last_error = NULL,
-                provider_message_id = $2 WHERE id = $1`,
+        `UPDATE notification_delivery SET status = 'SENT', sent_at = now(), provider_message_id = $2
+          WHERE id = $1`,
         [delivery.id, outcome.providerMessageId ?? null],
       );
       return 'SENT';

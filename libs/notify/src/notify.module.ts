@@ -1,4 +1,4 @@
-import { Inject, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Inject, Module, type DynamicModule, type Provider, type Type } from '@nestjs/common';
 import { APP_CONFIG } from '../../core/src/app-config.module.js';
 import type { AppConfig } from '../../core/src/app-config.js';
 import { digestTiming } from './notification-events.js';
@@ -13,13 +13,24 @@ import { NOTIFICATION_CHANNEL_ADAPTERS, WEBHOOK_RECIPIENTS, noWebhooks } from '.
  */
 @Module({})
 export class NotifyModule {
-  /** `providers` override the defaults (adapters, webhooks) or add the live publisher (worker). */
-  static forRoot(providers: Provider[] = []): DynamicModule {
+  /**
+   * `providers` override the defaults (adapters, webhooks) or add the live publisher (worker).
+   * `channels`: a module exporting NOTIFICATION_CHANNEL_ADAPTERS and WEBHOOK_RECIPIENTS (the
+   * API's NotificationChannelsModule): the pipeline then uses those very instances, so no
+   * empty default shadows them in the same process.
+   */
+  static forRoot(providers: Provider[] = [], options: { channels?: Type } = {}): DynamicModule {
+    const defaults: Provider[] = options.channels
+      ? []
+      : [
+          { provide: NOTIFICATION_CHANNEL_ADAPTERS, useValue: [] },
+          { provide: WEBHOOK_RECIPIENTS, useValue: noWebhooks },
+        ];
     return {
       module: NotifyModule,
+      imports: options.channels ? [options.channels] : [],
       providers: [
-        { provide: NOTIFICATION_CHANNEL_ADAPTERS, useValue: [] },
-        { provide: WEBHOOK_RECIPIENTS, useValue: noWebhooks },
+        ...defaults,
         ...providers,
         NotificationService,
         NotificationFanOutService,
