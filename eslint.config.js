@@ -49,6 +49,8 @@ const ENTITY_OWNERS = {
     'TradeLevyEntryEntity',
   ],
   files: ['PhotoEntity'],
+  // A read model: the coordinator's downloads read through SQL and the monitoring services, own nothing.
+  exports: [],
   jobs: ['OutboxMessageEntity', 'IdempotencyRecordEntity', 'AuditEntryEntity'],
   live: [],
 };

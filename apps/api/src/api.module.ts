@@ -45,6 +45,8 @@ import { PhotoController } from './photo.controller.js';
 import { FilesModule } from '../../../libs/files/src/files.module.js';
 import { OpenDataController } from './http/open-data.controller.js';
 import { OpenDataModule } from '../../../libs/opendata/src/opendata.module.js';
+import { ExportsController } from './http/exports.controller.js';
+import { ExportsModule } from '../../../libs/exports/src/exports.module.js';
 import { IdentityResolver } from './resolvers/identity.resolver.js';
 import {
   AwardFieldsResolver,
@@ -129,6 +131,7 @@ export class ApiModule {
         ...domainModules,
         FilesModule,
         LiveSubscriptionsModule,
+        ExportsModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: domainModules,
@@ -194,7 +197,13 @@ export class ApiModule {
           }),
         }),
       ],
-      controllers: [HealthController, MetricsController, PhotoController, OpenDataController],
+      controllers: [
+        HealthController,
+        MetricsController,
+        PhotoController,
+        OpenDataController,
+        ExportsController,
+      ],
       providers: [
         {
           provide: 'BACKLOG_METRICS',

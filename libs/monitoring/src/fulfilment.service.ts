@@ -48,6 +48,42 @@ export interface FulfilmentFigures {
 
 const MAX_REPORT_DAYS = 366;
 
+/*
+ * What the report counts, shared with the fulfilment export so its rows cannot drift from the
+ * report's totals. Parameters: $1 from, $2 to, $3 region code, $4 its prefix (`code.%`).
+ */
+/** Demand counts unless cancelled (alias d: demand_request). */
+export const COUNTED_DEMAND = `d.delivery_date BETWEEN $1 AND $2 AND d.status <> 'CANCELLED'`;
+/** Awarded goods count while their order is not declined or cancelled (alias o: purchase_order). */
+export const COUNTED_ORDER = `o.delivery_date BETWEEN $1 AND $2 AND o.status NOT IN ('DECLINED', 'CANCELLED')`;
+/** The kitchen (alias k: organization) is inside the region. */
+export const KITCHEN_IN_REGION = `(k.region_code = $3 OR k.region_code LIKE $4)`;
+
+/** Orders received, and received by their deadline, for the on-time rate. */
+export const TIMELINESS_SQL = `SELECT count(*) FILTER (WHERE o.received_at IS NOT NULL) AS received,
+        count(*) FILTER (WHERE o.received_at <= o.deliver_by) AS on_time
+   FROM purchase_order o JOIN organization k ON k.id = o.kitchen_id
+  WHERE ${COUNTED_ORDER} AND ${KITCHEN_IN_REGION}`;
+
+/** Once received, money follows what was accepted; before that, what was ordered. */
+export function billableMilli(quantity: number, accepted: number | null): number {
+  return accepted === null ? quantity : accepted;
+}
+
+/** The report's period check: real dates, in order, at most 366 days (BAD_USER_INPUT otherwise). */
+export function requireReportPeriod(from: string, to: string): void {
+  requireLocalDate(from, 'from');
+  requireLocalDate(to, 'to');
+  if (from > to)
+    throw DomainError.badInput('from is after to', 'from lebih lambat dari to', { field: 'from' });
+  const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
+  if (days > MAX_REPORT_DAYS) {
+    throw DomainError.badInput('A report covers at most 366 days', 'Laporan paling panjang 366 hari', {
+      field: 'to',
+    });
+  }
+}
+
 /**
  * What the coordinator watches: for demand delivered in [from, to] inside the region, how
  * much was asked for, awarded and accepted on receipt, what it cost and what the same goods
@@ -69,23 +105,13 @@ export class FulfilmentService {
     to: string,
   ): Promise<FulfilmentFigures> {
     requireCoordinatorOf(actor, regionCode);
-    requireLocalDate(from, 'from');
-    requireLocalDate(to, 'to');
-    if (from > to)
-      throw DomainError.badInput('from is after to', 'from lebih lambat dari to', { field: 'from' });
-    const days = (Date.parse(to) - Date.parse(from)) / 86_400_000;
-    if (days > MAX_REPORT_DAYS) {
-      throw DomainError.badInput('A report covers at most 366 days', 'Laporan paling panjang 366 hari', {
-        field: 'to',
-      });
-    }
+    requireReportPeriod(from, to);
     const scope = [regionCode, `${regionCode}.%`];
     const demanded: { commodity_code: string; demanded: string }[] = await this.dataSource.query(
       `SELECT l.commodity_code, sum(l.quantity)::text AS demanded
          FROM demand_line l JOIN demand_request d ON d.id = l.demand_id
          JOIN organization k ON k.id = d.kitchen_id
-        WHERE d.delivery_date BETWEEN $1 AND $2 AND d.status <> 'CANCELLED'
-          AND (k.region_code = $3 OR k.region_code LIKE $4)
+        WHERE ${COUNTED_DEMAND} AND ${KITCHEN_IN_REGION}
         GROUP BY l.commodity_code`,
       [from, to, ...scope],
     );
@@ -101,19 +127,14 @@ export class FulfilmentService {
               l.accepted_quantity::text AS accepted, l.rejected_quantity::text AS rejected
          FROM order_line l JOIN purchase_order o ON o.id = l.order_id
          JOIN organization k ON k.id = o.kitchen_id
-        WHERE o.delivery_date BETWEEN $1 AND $2 AND o.status NOT IN ('DECLINED', 'CANCELLED')
-          AND (k.region_code = $3 OR k.region_code LIKE $4)
+        WHERE ${COUNTED_ORDER} AND ${KITCHEN_IN_REGION}
         ORDER BY l.id`,
       [from, to, ...scope],
     );
-    const [timeliness] = (await this.dataSource.query(
-      `SELECT count(*) FILTER (WHERE o.received_at IS NOT NULL) AS received,
-              count(*) FILTER (WHERE o.received_at <= o.deliver_by) AS on_time
-         FROM purchase_order o JOIN organization k ON k.id = o.kitchen_id
-        WHERE o.delivery_date BETWEEN $1 AND $2 AND o.status NOT IN ('DECLINED', 'CANCELLED')
-          AND (k.region_code = $3 OR k.region_code LIKE $4)`,
-      [from, to, ...scope],
-    )) as { received: string; on_time: string }[];
+    const [timeliness] = (await this.dataSource.query(TIMELINESS_SQL, [from, to, ...scope])) as {
+      received: string;
+      on_time: string;
+    }[];
     const receivedOrders = Number(timeliness?.received ?? 0);
     const onTimeOrders = Number(timeliness?.on_time ?? 0);
     const references = referenceUnitPrices(await this.catalog.referencePricesOn(regionCode, to));
@@ -150,8 +171,7 @@ export class FulfilmentService {
       const figures = commodity(row.commodity_code);
       figures.awardedMilli += quantity;
       figures.receivedMilli += accepted;
-      // Once received, money follows what was accepted; before that, what was ordered.
-      const billable = row.accepted === null ? quantity : accepted;
+      const billable = billableMilli(quantity, row.accepted === null ? null : accepted);
       figures.spend += lineAmount(price, billable);
       figures.billableMilli += billable;
       const reference = references.get(row.commodity_code);
