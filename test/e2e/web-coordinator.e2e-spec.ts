@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { TestSystem } from '../support/test-app.js';
+import { secondsFromNow, TestSystem } from '../support/test-app.js';
 import { TEST_DEMO_PASSWORD } from '../support/test-database.js';
 import {
   buildWebClient,
@@ -22,6 +22,7 @@ import {
  */
 const KITCHEN = 'sppg.sentul@pasargizi.test';
 const COORDINATOR = 'koordinator@pasargizi.test';
+const COOP = 'kkmp.sentul@pasargizi.test';
 const LONG = 300_000;
 
 /** A CSV body as records (quotes, doubled quotes and a byte order mark handled). */
@@ -34,12 +35,16 @@ function parseCsv(text: string): Record<string, string>[] {
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
     if (quoted) {
-      if (c === '"' && body[i + 1] === '"') ((field += '"'), i++);
-      else if (c === '"') quoted = false;
+      if (c === '"' && body[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\n' || c === '\r') {
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && body[i + 1] === '\n') i++;
       row.push(field);
       rows.push(row);
@@ -131,8 +136,19 @@ describe('the browser client: the coordinator desk', () => {
         .getByText(/^Permintaan dipasang/)
         .first()
         .waitFor({ timeout: 30_000 });
-      // The figures refetched too: the period's demand now counts the 40 kg.
-      await coordinator.getByRole('term').filter({ hasText: 'Diminta' }).waitFor();
+      // A whole small day through the API (offer, award, dispatch, receipt with a rejection):
+      // the dashboard refetches on each event, without a reload, until it shows the receipt.
+      await potatoDay(system, await system.login(KITCHEN), await system.login(COOP));
+      await coordinator
+        .getByRole('definition')
+        .filter({ hasText: /^47$/ })
+        .first()
+        .waitFor({ timeout: 60_000 });
+      await coordinator
+        .getByRole('region', { name: 'Kegiatan pasar' })
+        .getByText(/dikirim|diterima/i)
+        .first()
+        .waitFor();
       await audit(coordinator, '40-coordinator-dashboard');
       await coordinator.screenshot({
         path: join(SCREENSHOTS, '40-coordinator-dashboard-full.png'),
@@ -332,4 +348,75 @@ async function organization(
     { token },
   );
   return data.organizations.edges.map((edge) => edge.node).find((node) => name.test(node.name))!;
+}
+
+/** 50 kg of potatoes offered, awarded, dispatched and received with 3 kg rejected. */
+async function potatoDay(system: TestSystem, kitchen: string, cooperative: string): Promise<void> {
+  const demand = await system.ok<{ postDemand: { id: string; lines: { id: string }[] } }>(
+    `mutation($input: PostDemandInput!) { postDemand(input: $input) { id lines { id } } }`,
+    {
+      input: {
+        // Tomorrow in Kota Blitar (WIB), the end of the dashboard's period.
+        deliveryDate: new Date(Date.now() + (7 + 24) * 3_600_000).toISOString().slice(0, 10),
+        biddingClosesAt: secondsFromNow(600),
+        lines: [{ commodityCode: 'POTATO', quantity: 50 }],
+      },
+    },
+    { token: kitchen },
+  );
+  const lot = await system.ok<{ addStockLot: { id: string } }>(
+    `mutation($input: StockLotInput!) { addStockLot(input: $input) { id } }`,
+    { input: { commodityCode: 'POTATO', quantity: 80, grade: 'A', source: 'OWN' } },
+    { token: cooperative },
+  );
+  await system.ok(
+    `mutation($input: OfferInput!) { submitOffer(input: $input) { id } }`,
+    {
+      input: {
+        demandLineId: demand.postDemand.lines[0]!.id,
+        stockLotId: lot.addStockLot.id,
+        quantity: 50,
+        unitPrice: 9000,
+      },
+    },
+    { token: cooperative },
+  );
+  await system.ok(
+    `mutation($id: ID!) { closeBidding(demandId: $id) { id } }`,
+    { id: demand.postDemand.id },
+    { token: kitchen },
+  );
+  const ORDERS = `{ purchaseOrders(status: CONFIRMED, first: 50) { edges { node { id lines { id quantity } } } } }`;
+  type Orders = {
+    purchaseOrders: { edges: { node: { id: string; lines: { id: string; quantity: number }[] } }[] };
+  };
+  let order: Orders['purchaseOrders']['edges'][number]['node'] | undefined;
+  const deadline = Date.now() + 60_000;
+  while (!order && Date.now() < deadline) {
+    order = (await system.ok<Orders>(ORDERS, {}, { token: cooperative })).purchaseOrders.edges[0]?.node;
+    if (!order) await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  expect(order).toBeDefined();
+  await system.ok(
+    `mutation($id: ID!) { dispatchOrder(id: $id) { id } }`,
+    { id: order!.id },
+    { token: cooperative },
+  );
+  await system.ok(
+    `mutation($input: ReceiveOrderInput!) { receiveOrder(input: $input) { status } }`,
+    {
+      input: {
+        orderId: order!.id,
+        lines: [
+          {
+            orderLineId: order!.lines[0]!.id,
+            acceptedQuantity: 47,
+            rejectedQuantity: 3,
+            rejectionReason: 'Busuk',
+          },
+        ],
+      },
+    },
+    { token: kitchen },
+  );
 }

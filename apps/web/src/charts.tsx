@@ -46,8 +46,8 @@ export function BarChart({
 }) {
   const id = useId();
   const width = 320;
-  const labelHeight = 16;
-  const barHeight = 12;
+  const labelHeight = 17;
+  const barHeight = 13;
   const rowGap = 10;
   const rowHeight = labelHeight + series.length * (barHeight + 2) + rowGap;
   const legendHeight = series.length > 1 || target ? 20 : 0;
@@ -67,9 +67,9 @@ export function BarChart({
         <span id={`${id}-name`} className="sr-only">
           {name}
         </span>
-        <strong aria-hidden="true">{caption}</strong>
+        <strong aria-hidden="true">{caption.charAt(0).toUpperCase() + caption.slice(1)}</strong>
       </figcaption>
-      {rows.length === 0 ? (
+      {rows.every((row) => row.values.every((value) => value === null)) ? (
         <p className="muted">{emptyText}</p>
       ) : (
         <>
@@ -106,7 +106,7 @@ export function BarChart({
               return (
                 <g key={`${row.label}-${r}`} transform={`translate(0, ${top})`}>
                   <text x="0" y="12" className="row-label">
-                    {row.label.length > 46 ? `${row.label.slice(0, 45)}…` : row.label}
+                    {row.label.length > 44 ? `${row.label.slice(0, 43)}…` : row.label}
                   </text>
                   {row.values.map((value, i) => {
                     const y = labelHeight + i * (barHeight + 2);
@@ -141,31 +141,33 @@ export function BarChart({
               />
             ) : null}
           </svg>
-          <table id={`${id}-table`} className="sr-only">
-            <caption>{name}</caption>
-            <thead>
-              <tr>
-                {headers.map((header) => (
-                  <th key={header} scope="col">
-                    {header}
-                  </th>
-                ))}
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((row, r) => (
-                <tr key={`${row.label}-${r}`}>
-                  <th scope="row">
-                    {row.label}
-                    {row.flagged ? ' (!)' : ''}
-                  </th>
-                  {row.values.map((value, i) => (
-                    <td key={i}>{value === null ? '–' : format(value)}</td>
+          <div className="sr-only">
+            <table id={`${id}-table`}>
+              <caption>{name}</caption>
+              <thead>
+                <tr>
+                  {headers.map((header) => (
+                    <th key={header} scope="col">
+                      {header}
+                    </th>
                   ))}
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {rows.map((row, r) => (
+                  <tr key={`${row.label}-${r}`}>
+                    <th scope="row">
+                      {row.label}
+                      {row.flagged ? ' (!)' : ''}
+                    </th>
+                    {row.values.map((value, i) => (
+                      <td key={i}>{value === null ? '–' : format(value)}</td>
+                    ))}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       )}
     </figure>

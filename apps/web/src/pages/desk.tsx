@@ -284,7 +284,9 @@ export function DashboardPage() {
               { label: t('fillRate'), tone: 'a' },
               { label: t('onTimeRate'), tone: 'b' },
             ]}
-            rows={daily.map((day) => ({ label: short(day.date), values: [day.fillRate, day.onTimeRate] }))}
+            rows={daily
+              .filter((day) => day.fillRate !== null)
+              .map((day) => ({ label: short(day.date), values: [day.fillRate, day.onTimeRate] }))}
             headers={[t('dayCol'), t('fillRate'), t('onTimeRate')]}
             format={pct}
             max={1}
@@ -651,6 +653,10 @@ export function PolicyPage() {
       })),
     });
   }, [state.data]);
+  // The API's refusal is shown beside its field, which may be far above the button: bring it into view.
+  useEffect(() => {
+    if (error) document.querySelector('.policy [role="alert"]')?.scrollIntoView({ block: 'center' });
+  }, [error]);
   const commodities = state.data?.commodities ?? [];
   const set = (patch: Partial<PolicyForm>) => {
     setSaved(false);
@@ -687,7 +693,7 @@ export function PolicyPage() {
       <Loading state={state} />
       {form ? (
         <form
-          className="form card"
+          className="form card policy"
           onSubmit={async (event) => {
             event.preventDefault();
             setBusy(true);

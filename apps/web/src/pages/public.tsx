@@ -25,7 +25,7 @@ export function PublicPage() {
   const strip = (name: string) => name.replace(/^(Grafik|Chart:) /, '');
   return (
     <main id="main" className="public">
-      <div className="login-top">
+      <div className="public-top">
         <Link to="/masuk">{t('backToSignIn')}</Link>
         <button
           type="button"
