@@ -150,6 +150,10 @@ describe('the browser client: the coordinator desk', () => {
         .first()
         .waitFor();
       await audit(coordinator, '40-coordinator-dashboard');
+      await coordinator
+        .getByRole('figure', { name: 'Grafik tingkat pemenuhan', exact: true })
+        .scrollIntoViewIfNeeded();
+      await screenshot(coordinator, '40b-coordinator-dashboard-chart');
       await coordinator.screenshot({
         path: join(SCREENSHOTS, '40-coordinator-dashboard-full.png'),
         fullPage: true,

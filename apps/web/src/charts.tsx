@@ -60,6 +60,16 @@ export function BarChart({
     ...rows.flatMap((row) => row.values.map((value) => value ?? 0)),
   );
   const scaleEnd = max ?? (largest > 0 ? largest : 1);
+  // Legend entries side by side, each as wide as its label (about 6.4 units a character at 11.5 px).
+  const legend: { label: string; tone: ChartSeries['tone'] | null; x: number }[] = [];
+  let legendX = 0;
+  for (const item of [
+    ...series.map((s) => ({ label: s.label, tone: s.tone })),
+    ...(target ? [{ label: target.label, tone: null }] : []),
+  ]) {
+    legend.push({ ...item, x: legendX });
+    legendX += 22 + item.label.length * 6.4;
+  }
   const x = (value: number) => Math.max(0, Math.min(1, value / scaleEnd)) * plotWidth;
   return (
     <figure className="chart" aria-labelledby={`${id}-name`}>
@@ -83,22 +93,18 @@ export function BarChart({
           >
             {legendHeight ? (
               <g className="legend">
-                {series.map((s, i) => (
-                  <g key={s.label} transform={`translate(${i * 120}, 2)`}>
-                    <rect width="10" height="10" className={`bar-${s.tone}`} />
+                {legend.map((item) => (
+                  <g key={item.label} transform={`translate(${item.x}, 2)`}>
+                    {item.tone ? (
+                      <rect width="10" height="10" className={`bar-${item.tone}`} />
+                    ) : (
+                      <line x1="4" x2="4" y1="0" y2="10" className="target" />
+                    )}
                     <text x="14" y="9">
-                      {s.label}
+                      {item.label}
                     </text>
                   </g>
                 ))}
-                {target ? (
-                  <g transform={`translate(${series.length * 120}, 2)`}>
-                    <line x1="4" x2="4" y1="0" y2="10" className="target" />
-                    <text x="12" y="9">
-                      {target.label}
-                    </text>
-                  </g>
-                ) : null}
               </g>
             ) : null}
             {rows.map((row, r) => {

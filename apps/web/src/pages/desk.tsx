@@ -249,7 +249,7 @@ export function DashboardPage() {
         <h2 id="activity-title">{t('marketActivity')}</h2>
         {events.length === 0 ? <p className="muted">{t('noActivity')}</p> : null}
         <ul className="rows" aria-live="polite">
-          {events.slice(0, 10).map((event, i) => (
+          {events.slice(0, 6).map((event, i) => (
             <li key={`${event.entityId}-${event.kind}-${event.at}-${i}`}>
               {event.summary}
               <br />
