@@ -60,7 +60,7 @@ export function BarChart({
     ...rows.flatMap((row) => row.values.map((value) => value ?? 0)),
   );
   const scaleEnd = max ?? (largest > 0 ? largest : 1);
-  // Legend entries side by side, each as wide as its label (about 6.4 units a character at 11.5 px).
+  // Legend entries side by side, each as wide as its label (about 6.8 units a character at 11.5 px).
   const legend: { label: string; tone: ChartSeries['tone'] | null; x: number }[] = [];
   let legendX = 0;
   for (const item of [
@@ -68,7 +68,7 @@ export function BarChart({
     ...(target ? [{ label: target.label, tone: null }] : []),
   ]) {
     legend.push({ ...item, x: legendX });
-    legendX += 22 + item.label.length * 6.4;
+    legendX += 24 + item.label.length * 6.8;
   }
   const x = (value: number) => Math.max(0, Math.min(1, value / scaleEnd)) * plotWidth;
   return (
