@@ -359,7 +359,7 @@ describe('the browser client: a procurement day', () => {
       for (const name of ['Dasbor', 'Peringatan', 'Koperasi', 'Kebijakan pasar']) {
         await page.getByRole('navigation').getByRole('link', { name, exact: true }).waitFor();
       }
-      await page.getByText('Tingkat pemenuhan').waitFor();
+      await page.getByRole('figure', { name: 'Grafik tingkat pemenuhan', exact: true }).waitFor();
       await audit(page, '30-coordinator-dashboard');
       await context.close();
     },

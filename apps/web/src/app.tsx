@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { lazy, Suspense, useEffect } from 'react';
 import type { MessageKey } from './i18n.js';
 import {
   ConsignorsPage,
@@ -7,7 +7,6 @@ import {
   OpenLinesPage,
   StockPage,
 } from './pages/cooperative.js';
-import { ComingSoonPage, CoordinatorPage } from './pages/coordinator.js';
 import {
   DemandFormPage,
   DemandPage,
@@ -18,6 +17,18 @@ import {
   OrdersPage,
 } from './pages/kitchen.js';
 import { LoginPage } from './pages/login.js';
+
+// The coordinator's desk and the public page are loaded when opened: a kitchen on 3G never pays for them.
+const desk = () => import('./pages/desk.js');
+const DashboardPage = lazy(() => desk().then((m) => ({ default: m.DashboardPage })));
+const AlertsPage = lazy(() => desk().then((m) => ({ default: m.AlertsPage })));
+const AuditPage = lazy(() => desk().then((m) => ({ default: m.AuditPage })));
+const CooperativesPage = lazy(() => desk().then((m) => ({ default: m.CooperativesPage })));
+const PolicyPage = lazy(() => desk().then((m) => ({ default: m.PolicyPage })));
+const OrganizationsPage = lazy(() => desk().then((m) => ({ default: m.OrganizationsPage })));
+const PublicPage = lazy(() => import('./pages/public.js').then((m) => ({ default: m.PublicPage })));
+
+export const PUBLIC_PATH = '/publik';
 import { areaRole, homeOf } from './routes.js';
 import { useSession } from './session.js';
 import { Link, Page } from './ui.js';
@@ -42,6 +53,7 @@ const NAVIGATION: Record<string, { to: string; label: MessageKey }[]> = {
     { to: '/kota/peringatan', label: 'alerts' },
     { to: '/kota/koperasi', label: 'cooperatives' },
     { to: '/kota/kebijakan', label: 'marketPolicy' },
+    { to: '/kota/organisasi', label: 'organizations' },
   ],
 };
 
@@ -62,14 +74,27 @@ function route(path: string, t: (key: MessageKey) => string) {
   if ((m = match(/^\/koperasi\/pesanan\/([\w-]+)$/))) return <CooperativeOrderPage id={m[1]} />;
   if (path === '/koperasi/tagihan') return <InvoicesPage role="cooperative" />;
   if (path === '/koperasi/penitip') return <ConsignorsPage />;
-  if (path === '/kota') return <CoordinatorPage focus="dashboard" />;
-  if (path === '/kota/peringatan') return <CoordinatorPage focus="alerts" />;
-  if (path === '/kota/koperasi') return <ComingSoonPage title={t('cooperatives')} />;
-  if (path === '/kota/kebijakan') return <ComingSoonPage title={t('marketPolicy')} />;
+  if (path === '/kota') return <DashboardPage />;
+  if (path === '/kota/peringatan') return <AlertsPage />;
+  if ((m = match(/^\/kota\/jejak\/([\w-]+)$/))) return <AuditPage key={m[1]} entityId={m[1]} />;
+  if (path === '/kota/koperasi') return <CooperativesPage />;
+  if (path === '/kota/kebijakan') return <PolicyPage />;
+  if (path === '/kota/organisasi') return <OrganizationsPage />;
   return (
     <Page title={t('notFound')}>
       <p />
     </Page>
+  );
+}
+
+function Waiting() {
+  const { t } = useSession();
+  return (
+    <main id="main" className="page">
+      <p className="muted" role="status">
+        {t('loading')}
+      </p>
+    </main>
   );
 }
 
@@ -91,10 +116,18 @@ export function App() {
   const { user, path, navigate, t, locale, setLocale, signOut, pending, notice } = useSession();
 
   useEffect(() => {
+    if (path === PUBLIC_PATH) return;
     if (!user && path !== '/masuk') navigate('/masuk');
     else if (user && (path === '/' || path === '/masuk')) navigate(homeOf(user.role));
   }, [user, path, navigate]);
 
+  if (path === PUBLIC_PATH) {
+    return (
+      <Suspense fallback={<Waiting />}>
+        <PublicPage />
+      </Suspense>
+    );
+  }
   if (!user || path === '/masuk') return <LoginPage />;
   const area = areaRole(path);
   const allowed = area === null || area === user.role;
@@ -147,7 +180,7 @@ export function App() {
       ) : null}
       {NAVIGATION[user.role] ? (
         allowed ? (
-          route(path, t)
+          <Suspense fallback={<Waiting />}>{route(path, t)}</Suspense>
         ) : (
           <NotAllowed />
         )

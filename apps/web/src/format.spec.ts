@@ -2,6 +2,7 @@ import {
   formatCountdown,
   formatDate,
   formatDateTime,
+  formatPercent,
   formatQuantity,
   formatRupiah,
   formatTime,
@@ -65,5 +66,12 @@ describe('Indonesian formats', () => {
     expect(fundingCycleStart('2026-12-10')).toBe('2026-12-01');
     expect(fundingCycleStart('2026-12-11')).toBe('2026-12-11');
     expect(fundingCycleStart('2026-12-31')).toBe('2026-12-21');
+  });
+
+  it('prints rates as percentages to a tenth, with the decimal mark of the language', () => {
+    expect(formatPercent(0.505, 'id')).toBe('50,5%');
+    expect(formatPercent(0.505, 'en')).toBe('50.5%');
+    expect(formatPercent(1)).toBe('100,0%');
+    expect(formatPercent(0)).toBe('0,0%');
   });
 });

@@ -121,3 +121,8 @@ export function fundingCycleStart(date: string): string {
   const start = day >= 21 ? 21 : day >= 11 ? 11 : 1;
   return `${date.slice(0, 8)}${String(start).padStart(2, '0')}`;
 }
+
+/** A rate 0..1 as a percentage to a tenth: `87,5%` (`87.5%` in English). */
+export function formatPercent(rate: number, locale: Locale = 'id'): string {
+  return `${(rate * 100).toFixed(1).replace('.', locale === 'id' ? ',' : '.')}%`;
+}

@@ -43,6 +43,11 @@ const state: ClientState = {
   onChange: () => undefined,
 };
 
+/** The signed-in user's bearer token (downloads and the live socket send it too). */
+export function authToken(): string | null {
+  return state.token;
+}
+
 export function configureClient(partial: Partial<ClientState>): void {
   Object.assign(state, partial);
 }

@@ -9,6 +9,7 @@ export interface TypedDocument<TResult, TVariables> {
   readonly __types?: { result: TResult; variables: TVariables };
 }
 
+export type CertificateKind = 'BPOM_MD' | 'HALAL' | 'NKV' | 'PIRT' | 'SLHS';
 export type DemandStatus = 'AWARDED' | 'CANCELLED' | 'EVALUATING' | 'OPEN' | 'PARTIALLY_AWARDED' | 'UNFILLED';
 export type InvoiceStatus = 'ISSUED' | 'PAID' | 'PARTIALLY_PAID';
 export type NotificationKind = 'ALERT' | 'BIDDING_CLOSING' | 'CERTIFICATE_EXPIRING' | 'DEMAND_OPENED' | 'INVOICE_ISSUED' | 'OFFER_AWARDED' | 'OFFER_NOT_AWARDED' | 'ORDER_CONFIRMED' | 'ORDER_DECLINED' | 'ORDER_DISPATCHED' | 'ORDER_RECEIVED' | 'PAYABLE_SETTLED' | 'PAYMENT_RECEIVED' | 'SHORTFALL' | 'TRADE_ALLOTTED' | 'TRADE_SHIPMENT_OPEN';
@@ -19,6 +20,16 @@ export type PayableStatus = 'OPEN' | 'PAID';
 export type QualityGrade = 'A' | 'B' | 'C';
 export type Role = 'ADMIN' | 'CITY_COORDINATOR' | 'COOPERATIVE_OPERATOR' | 'KITCHEN_MANAGER' | 'TRADE_CENTER_OFFICER';
 export type StockSource = 'BUMN' | 'CONSIGNMENT' | 'OWN';
+
+export interface CertificateRuleInput {
+  commodityCode: string;
+  kind: CertificateKind;
+}
+
+export interface CommodityMinimumInput {
+  commodityCode: string;
+  quantity: number;
+}
 
 export interface DemandLineInput {
   commodityCode: string;
@@ -40,12 +51,31 @@ export interface LoginInput {
   password: string;
 }
 
+export interface MarketPolicyInput {
+  budgetPerPortion?: number | null;
+  defaultWeights?: ScoringWeightsInput | null;
+  diversityTolerance?: number | null;
+  maxSuppliersPerLine?: number | null;
+  minAwardQuantities?: Array<CommodityMinimumInput> | null;
+  minSuppliersPerKitchen?: number | null;
+  regionCode: string;
+  requiredCertificates?: Array<CertificateRuleInput> | null;
+}
+
 export interface OfferInput {
   demandLineId: string;
   quantity: number;
   stockLotId: string;
   unit?: string | null;
   unitPrice: number;
+}
+
+export interface OrganizationInput {
+  kind: OrganizationKind;
+  latitude?: number | null;
+  longitude?: number | null;
+  name: string;
+  regionCode: string;
 }
 
 export interface PostDemandInput {
@@ -86,6 +116,14 @@ export interface StockLotInput {
   source: StockSource;
   unit?: string | null;
   unitCost?: number | null;
+}
+
+export interface UserInput {
+  email: string;
+  name: string;
+  organizationId: string;
+  password: string;
+  role: Role;
 }
 
 export type LoginResult = {
@@ -837,5 +875,324 @@ export type NotificationAddedVariables = Record<string, never>;
 export const NotificationAdded: TypedDocument<NotificationAddedResult, NotificationAddedVariables> = {
   name: 'NotificationAdded',
   source: "subscription NotificationAdded {\n  notificationAdded {\n    id\n    kind\n    title\n    body\n    entityType\n    entityId\n    createdAt\n    readAt\n  }\n}",
+  mutation: false,
+};
+
+export type CoordinatorDashboardResult = {
+  fulfilmentReport: {
+    demandedQuantity: number;
+    awardedQuantity: number;
+    receivedQuantity: number;
+    fillRate: number;
+    onTimeRate: number;
+    rejectionRate: number;
+    spend: number;
+    spendAtReference: number;
+    byCommodity: Array<{
+      commodity: {
+        code: string;
+        name: string;
+        nameId: string;
+      };
+      demandedQuantity: number;
+      receivedQuantity: number;
+      spend: number;
+      averageUnitPrice: number | null;
+      referenceUnitPrice: number | null;
+    }>;
+  };
+  kitchenCompliance: Array<{
+    kitchen: {
+      id: string;
+      name: string;
+    };
+    budgetPerPortion: number;
+    costPerPortion: number | null;
+    distinctSuppliers: number;
+    minSuppliersPerKitchen: number;
+    meetsSupplierRule: boolean;
+    localShare: number;
+    portions: number;
+    spend: number;
+    hasValidSlhs: boolean;
+  }>;
+  publicScorecards: Array<{
+    kitchen: {
+      id: string;
+      name: string;
+    };
+    fillRate: number;
+    onTimeRate: number;
+  }>;
+  alerts: Array<{
+    id: string;
+    kind: string;
+    message: string;
+    messageId: string;
+    entityId: string;
+    createdAt: string;
+  }>;
+};
+export type CoordinatorDashboardVariables = {
+  regionCode: string;
+  from: string;
+  to: string;
+};
+export const CoordinatorDashboard: TypedDocument<CoordinatorDashboardResult, CoordinatorDashboardVariables> = {
+  name: 'CoordinatorDashboard',
+  source: "query CoordinatorDashboard($regionCode: String!, $from: Date!, $to: Date!) {\n  fulfilmentReport(regionCode: $regionCode, from: $from, to: $to) {\n    demandedQuantity\n    awardedQuantity\n    receivedQuantity\n    fillRate\n    onTimeRate\n    rejectionRate\n    spend\n    spendAtReference\n    byCommodity {\n      commodity {\n        code\n        name\n        nameId\n      }\n      demandedQuantity\n      receivedQuantity\n      spend\n      averageUnitPrice\n      referenceUnitPrice\n    }\n  }\n  kitchenCompliance(regionCode: $regionCode, from: $from, to: $to) {\n    kitchen {\n      id\n      name\n    }\n    budgetPerPortion\n    costPerPortion\n    distinctSuppliers\n    minSuppliersPerKitchen\n    meetsSupplierRule\n    localShare\n    portions\n    spend\n    hasValidSlhs\n  }\n  publicScorecards(regionCode: $regionCode, from: $from, to: $to) {\n    kitchen {\n      id\n      name\n    }\n    fillRate\n    onTimeRate\n  }\n  alerts(regionCode: $regionCode) {\n    id\n    kind\n    message\n    messageId\n    entityId\n    createdAt\n  }\n}",
+  mutation: false,
+};
+
+export type DayFulfilmentResult = {
+  fulfilmentReport: {
+    demandedQuantity: number;
+    fillRate: number;
+    onTimeRate: number;
+  };
+};
+export type DayFulfilmentVariables = {
+  regionCode: string;
+  from: string;
+  to: string;
+};
+export const DayFulfilment: TypedDocument<DayFulfilmentResult, DayFulfilmentVariables> = {
+  name: 'DayFulfilment',
+  source: "query DayFulfilment($regionCode: String!, $from: Date!, $to: Date!) {\n  fulfilmentReport(regionCode: $regionCode, from: $from, to: $to) {\n    demandedQuantity\n    fillRate\n    onTimeRate\n  }\n}",
+  mutation: false,
+};
+
+export type AuditTrailResult = {
+  auditTrail: Array<{
+    action: string;
+    at: string;
+    entityType: string;
+    entityId: string;
+    before: string | null;
+    after: string | null;
+    actor: {
+      id: string;
+      name: string;
+    } | null;
+  }>;
+};
+export type AuditTrailVariables = {
+  entityId: string;
+};
+export const AuditTrail: TypedDocument<AuditTrailResult, AuditTrailVariables> = {
+  name: 'AuditTrail',
+  source: "query AuditTrail($entityId: ID!) {\n  auditTrail(entityId: $entityId) {\n    action\n    at\n    entityType\n    entityId\n    before\n    after\n    actor {\n      id\n      name\n    }\n  }\n}",
+  mutation: false,
+};
+
+export type RegionCooperativesResult = {
+  organizations: {
+    edges: Array<{
+      node: {
+        id: string;
+        name: string;
+        regionCode: string;
+        suspended: boolean;
+      };
+    }>;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
+  };
+  fulfilmentReport: {
+    byCooperative: Array<{
+      cooperative: {
+        id: string;
+      };
+      awardedQuantity: number;
+      receivedQuantity: number;
+      rejectionRate: number;
+      revenue: number;
+    }>;
+  };
+};
+export type RegionCooperativesVariables = {
+  regionCode: string;
+  after?: string | null;
+  from: string;
+  to: string;
+};
+export const RegionCooperatives: TypedDocument<RegionCooperativesResult, RegionCooperativesVariables> = {
+  name: 'RegionCooperatives',
+  source: "query RegionCooperatives($regionCode: String!, $after: String, $from: Date!, $to: Date!) {\n  organizations(\n    regionCode: $regionCode\n    kind: COOPERATIVE\n    first: 50\n    after: $after\n  ) {\n    edges {\n      node {\n        id\n        name\n        regionCode\n        suspended\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n  fulfilmentReport(regionCode: $regionCode, from: $from, to: $to) {\n    byCooperative {\n      cooperative {\n        id\n      }\n      awardedQuantity\n      receivedQuantity\n      rejectionRate\n      revenue\n    }\n  }\n}",
+  mutation: false,
+};
+
+export type SuspendCooperativeResult = {
+  suspendCooperative: {
+    id: string;
+    suspended: boolean;
+  };
+};
+export type SuspendCooperativeVariables = {
+  id: string;
+  reason: string;
+};
+export const SuspendCooperative: TypedDocument<SuspendCooperativeResult, SuspendCooperativeVariables> = {
+  name: 'SuspendCooperative',
+  source: "mutation SuspendCooperative($id: ID!, $reason: String!) {\n  suspendCooperative(id: $id, reason: $reason) {\n    id\n    suspended\n  }\n}",
+  mutation: true,
+};
+
+export type ReinstateCooperativeResult = {
+  reinstateCooperative: {
+    id: string;
+    suspended: boolean;
+  };
+};
+export type ReinstateCooperativeVariables = {
+  id: string;
+};
+export const ReinstateCooperative: TypedDocument<ReinstateCooperativeResult, ReinstateCooperativeVariables> = {
+  name: 'ReinstateCooperative',
+  source: "mutation ReinstateCooperative($id: ID!) {\n  reinstateCooperative(id: $id) {\n    id\n    suspended\n  }\n}",
+  mutation: true,
+};
+
+export type MarketPolicyOfResult = {
+  marketPolicy: {
+    regionCode: string;
+    maxSuppliersPerLine: number;
+    minSuppliersPerKitchen: number;
+    budgetPerPortion: number;
+    diversityTolerance: number | null;
+    defaultWeights: {
+      price: number;
+      quality: number;
+      distance: number;
+      reliability: number;
+    };
+    minAwardQuantities: Array<{
+      commodity: {
+        code: string;
+      };
+      quantity: number;
+    }>;
+    requiredCertificates: Array<{
+      commodity: {
+        code: string;
+      };
+      kind: CertificateKind;
+    }>;
+  };
+  commodities: Array<{
+    code: string;
+    name: string;
+    nameId: string;
+  }>;
+};
+export type MarketPolicyOfVariables = {
+  regionCode: string;
+};
+export const MarketPolicyOf: TypedDocument<MarketPolicyOfResult, MarketPolicyOfVariables> = {
+  name: 'MarketPolicyOf',
+  source: "query MarketPolicyOf($regionCode: String!) {\n  marketPolicy(regionCode: $regionCode) {\n    regionCode\n    maxSuppliersPerLine\n    minSuppliersPerKitchen\n    budgetPerPortion\n    diversityTolerance\n    defaultWeights {\n      price\n      quality\n      distance\n      reliability\n    }\n    minAwardQuantities {\n      commodity {\n        code\n      }\n      quantity\n    }\n    requiredCertificates {\n      commodity {\n        code\n      }\n      kind\n    }\n  }\n  commodities {\n    code\n    name\n    nameId\n  }\n}",
+  mutation: false,
+};
+
+export type UpdateMarketPolicyResult = {
+  updateMarketPolicy: {
+    regionCode: string;
+    maxSuppliersPerLine: number;
+    minSuppliersPerKitchen: number;
+    budgetPerPortion: number;
+  };
+};
+export type UpdateMarketPolicyVariables = {
+  input: MarketPolicyInput;
+};
+export const UpdateMarketPolicy: TypedDocument<UpdateMarketPolicyResult, UpdateMarketPolicyVariables> = {
+  name: 'UpdateMarketPolicy',
+  source: "mutation UpdateMarketPolicy($input: MarketPolicyInput!) {\n  updateMarketPolicy(input: $input) {\n    regionCode\n    maxSuppliersPerLine\n    minSuppliersPerKitchen\n    budgetPerPortion\n  }\n}",
+  mutation: true,
+};
+
+export type RegionOrganizationsResult = {
+  organizations: {
+    edges: Array<{
+      node: {
+        id: string;
+        name: string;
+        kind: OrganizationKind;
+        regionCode: string;
+        suspended: boolean;
+      };
+    }>;
+    pageInfo: {
+      hasNextPage: boolean;
+      endCursor: string | null;
+    };
+  };
+};
+export type RegionOrganizationsVariables = {
+  regionCode: string;
+  after?: string | null;
+};
+export const RegionOrganizations: TypedDocument<RegionOrganizationsResult, RegionOrganizationsVariables> = {
+  name: 'RegionOrganizations',
+  source: "query RegionOrganizations($regionCode: String!, $after: String) {\n  organizations(regionCode: $regionCode, first: 50, after: $after) {\n    edges {\n      node {\n        id\n        name\n        kind\n        regionCode\n        suspended\n      }\n    }\n    pageInfo {\n      hasNextPage\n      endCursor\n    }\n  }\n}",
+  mutation: false,
+};
+
+export type RegisterOrganizationResult = {
+  registerOrganization: {
+    id: string;
+    name: string;
+    kind: OrganizationKind;
+  };
+};
+export type RegisterOrganizationVariables = {
+  input: OrganizationInput;
+};
+export const RegisterOrganization: TypedDocument<RegisterOrganizationResult, RegisterOrganizationVariables> = {
+  name: 'RegisterOrganization',
+  source: "mutation RegisterOrganization($input: OrganizationInput!) {\n  registerOrganization(input: $input) {\n    id\n    name\n    kind\n  }\n}",
+  mutation: true,
+};
+
+export type CreateUserResult = {
+  createUser: {
+    id: string;
+    name: string;
+    email: string;
+    role: Role;
+  };
+};
+export type CreateUserVariables = {
+  input: UserInput;
+};
+export const CreateUser: TypedDocument<CreateUserResult, CreateUserVariables> = {
+  name: 'CreateUser',
+  source: "mutation CreateUser($input: UserInput!) {\n  createUser(input: $input) {\n    id\n    name\n    email\n    role\n  }\n}",
+  mutation: true,
+};
+
+export type PublicScorecardsResult = {
+  publicScorecards: Array<{
+    kitchen: {
+      id: string;
+      name: string;
+    };
+    costPerPortion: number | null;
+    localShare: number;
+    distinctSuppliers: number;
+    fillRate: number;
+    onTimeRate: number;
+  }>;
+};
+export type PublicScorecardsVariables = {
+  regionCode: string;
+  from: string;
+  to: string;
+};
+export const PublicScorecards: TypedDocument<PublicScorecardsResult, PublicScorecardsVariables> = {
+  name: 'PublicScorecards',
+  source: "query PublicScorecards($regionCode: String!, $from: Date!, $to: Date!) {\n  publicScorecards(regionCode: $regionCode, from: $from, to: $to) {\n    kitchen {\n      id\n      name\n    }\n    costPerPortion\n    localShare\n    distinctSuppliers\n    fillRate\n    onTimeRate\n  }\n}",
   mutation: false,
 };

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { mutate, type ApiError } from '../api/client.js';
 import { Login } from '../api/generated.js';
 import { useSession } from '../session.js';
-import { ErrorText, Field } from '../ui.js';
+import { ErrorText, Field, Link } from '../ui.js';
 import { homeOf } from '../routes.js';
 
 export function LoginPage() {
@@ -73,6 +73,9 @@ export function LoginPage() {
           {t('signIn')}
         </button>
       </form>
+      <p>
+        <Link to="/publik">{t('publicLink')}</Link>
+      </p>
     </main>
   );
 }
