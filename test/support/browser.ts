@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,21 +13,49 @@ export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 
-/** Builds the browser client into dist/web, which the API under test serves at `/`. */
+/**
+ * Builds the browser client into dist/web, which the API under test serves at `/`: once per
+ * jest run (WEB_BUILD_STAMP, set by the e2e global setup), whichever browser test file asks
+ * first. Test files run in parallel workers, and two Vite builds at once fail ("another Vite
+ * build process") or leave a half-written dist/web under a running test, so a lock directory
+ * (mkdir is atomic) makes the others wait for the first build.
+ */
 export function buildWebClient(): void {
-  execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'apps/web/vite.config.ts',
-      '--logLevel',
-      'error',
-    ],
-    // jest runs with NODE_ENV=test, which would make Vite bundle React's development build.
-    { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
-  );
+  const stamp = process.env.WEB_BUILD_STAMP ?? `${process.pid}-${Date.now()}`;
+  const stampFile = join(ROOT, 'dist', 'web', '.build-stamp');
+  const lock = join(ROOT, 'dist', '.web-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  const waitUntil = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock left by a killed run is older than any build takes.
+      if (Date.now() - statSync(lock).mtimeMs > 10 * 60_000) rmSync(lock, { recursive: true, force: true });
+      if (Date.now() > waitUntil) throw new Error(`Waited 10 min for the web build lock ${lock}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 250);
+    }
+  }
+  try {
+    if (existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp) return;
+    execFileSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'apps/web/vite.config.ts',
+        '--logLevel',
+        'error',
+      ],
+      // jest runs with NODE_ENV=test, which would make Vite bundle React's development build.
+      { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } },
+    );
+    writeFileSync(stampFile, stamp);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export async function launchBrowser(): Promise<Browser> {

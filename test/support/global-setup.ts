@@ -40,5 +40,7 @@ export default async function globalSetup(
   };
   // The workers start after this and inherit it: they clone from the same server.
   process.env.DATABASE_URL ||= result.baseUrl;
+  // One browser-client build per run, however many browser test files ask (browser.ts).
+  process.env.WEB_BUILD_STAMP ||= `${process.pid}-${Date.now()}`;
   console.log(`\n[e2e] template database ${result.template} migrated and seeded in ${result.ms} ms`);
 }
