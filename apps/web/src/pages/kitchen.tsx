@@ -653,9 +653,13 @@ export function KitchenOrderPage({ id }: { id: string }) {
   const { t } = useSession();
   const { state, order } = useOrder(id);
   const [receiving, setReceiving] = useState(false);
+  // Shown by the page, not the form: the order reloads after the receipt and, RECEIVED now,
+  // no longer shows the form, which would take the confirmation with it.
+  const [received, setReceived] = useState(false);
   return (
     <Page title={t('order')}>
       <Loading state={state} />
+      {received ? <Notice>{t('received')}</Notice> : null}
       {order ? (
         <>
           <OrderSummary order={order} />
@@ -664,14 +668,16 @@ export function KitchenOrderPage({ id }: { id: string }) {
               {t('receive')}
             </button>
           ) : null}
-          {order.status === 'DISPATCHED' && receiving ? <ReceiptForm order={order} /> : null}
+          {order.status === 'DISPATCHED' && receiving ? (
+            <ReceiptForm order={order} onReceived={() => setReceived(true)} />
+          ) : null}
         </>
       ) : null}
     </Page>
   );
 }
 
-function ReceiptForm({ order }: { order: OrderNode }) {
+function ReceiptForm({ order, onReceived }: { order: OrderNode; onReceived: () => void }) {
   const { t, locale } = useSession();
   const [lines, setLines] = useState(
     order.lines.map((line) => ({ id: line.id, accepted: String(line.quantity), rejected: '0', reason: '' })),
@@ -716,7 +722,10 @@ function ReceiptForm({ order }: { order: OrderNode }) {
     });
     setBusy(null);
     if (result.status === 'error') setError(result.error);
-    else setOutcome(result.status);
+    else {
+      setOutcome(result.status);
+      if (result.status === 'done') onReceived();
+    }
   };
 
   return (
@@ -809,7 +818,6 @@ function ReceiptForm({ order }: { order: OrderNode }) {
         </p>
       ) : null}
       <QueuedOrDone outcome={outcome} />
-      {outcome === 'done' ? <Notice>{t('received')}</Notice> : null}
       <button type="submit" disabled={busy !== null || outcome !== null}>
         {t('saveReceipt')}
       </button>
