@@ -86,6 +86,22 @@ function repoRoot(): string {
   return process.cwd();
 }
 
+/** Runs `part` against Postgres and Redis found (or started) as `npm test` finds them, then stops what it started. */
+async function withServices<T>(
+  part: (found: { databaseUrl: string; redisUrl: string }) => Promise<T>,
+): Promise<T> {
+  const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
+  const found = (await services.ensureServices({
+    purpose: 'test',
+    log: (line: string) => console.error(line),
+  })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
+  try {
+    return await part({ databaseUrl: found.databaseUrl, redisUrl: found.redisUrl });
+  } finally {
+    await found.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const results: {
@@ -127,102 +143,54 @@ async function main(): Promise<void> {
   }
   if (args.only.includes('api')) {
     // The same discovery as npm start / npm test: DATABASE_URL, else local, else embedded.
-    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
-    const found = (await services.ensureServices({
-      purpose: 'test',
-      log: (line: string) => console.error(line),
-    })) as {
-      databaseUrl: string;
-      redisUrl: string;
-      stop: () => Promise<void>;
-    };
-    try {
-      results.api = await runApiBench({
-        databaseUrl: found.databaseUrl,
-        redisUrl: found.redisUrl,
-        offers: args.quick ? 1000 : 5000,
-        log: (line) => console.error(line),
-      });
-    } finally {
-      await found.stop();
-    }
+    results.api = await withServices((found) =>
+      runApiBench({ ...found, offers: args.quick ? 1000 : 5000, log: (line) => console.error(line) }),
+    );
     console.log('\nThrough the API (50 concurrent clients)\n');
     console.log(formatApiBench(results.api));
     console.log(`\n${formatOfferPathBeforeAfter(results.api)}`);
   }
   if (args.only.includes('scale')) {
-    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
-    const found = (await services.ensureServices({
-      purpose: 'test',
-      log: (line: string) => console.error(line),
-    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
-    try {
-      results.scale = await runScaleBench({
-        databaseUrl: found.databaseUrl,
-        redisUrl: found.redisUrl,
+    results.scale = await withServices((found) =>
+      runScaleBench({
+        ...found,
         log: (line) => console.error(line),
-      });
-    } finally {
-      await found.stop();
-    }
+      }),
+    );
     console.log('\nScale-out: the two-replica run\n');
     console.log(formatScaleBench(results.scale));
   }
   if (args.only.includes('client')) {
-    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
-    const found = (await services.ensureServices({
-      purpose: 'test',
-      log: (line: string) => console.error(line),
-    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
-    try {
-      results.client = await runClientBench({
-        databaseUrl: found.databaseUrl,
-        redisUrl: found.redisUrl,
+    results.client = await withServices((found) =>
+      runClientBench({
+        ...found,
         runs: args.quick ? 1 : 3,
         log: (line) => console.error(line),
-      });
-    } finally {
-      await found.stop();
-    }
+      }),
+    );
     console.log('\nThe browser client (kitchen home on a throttled phone)\n');
     console.log(formatClientBench(results.client));
   }
   if (args.only.includes('live')) {
-    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
-    const found = (await services.ensureServices({
-      purpose: 'test',
-      log: (line: string) => console.error(line),
-    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
-    try {
-      results.live = await runLiveBench({
-        databaseUrl: found.databaseUrl,
-        redisUrl: found.redisUrl,
+    results.live = await withServices((found) =>
+      runLiveBench({
+        ...found,
         changes: args.quick ? 100 : 300,
         log: (line) => console.error(line),
-      });
-    } finally {
-      await found.stop();
-    }
+      }),
+    );
     console.log('\nLive updates (graphql-ws through Redis pub/sub)\n');
     console.log(formatLiveBench(results.live));
   }
   if (args.only.includes('notify')) {
-    const services = await import(pathToFileURL(join(repoRoot(), 'scripts/local-services.mjs')).href);
-    const found = (await services.ensureServices({
-      purpose: 'test',
-      log: (line: string) => console.error(line),
-    })) as { databaseUrl: string; redisUrl: string; stop: () => Promise<void> };
-    try {
-      results.notify = await runNotifyBench({
-        databaseUrl: found.databaseUrl,
-        redisUrl: found.redisUrl,
+    results.notify = await withServices((found) =>
+      runNotifyBench({
+        ...found,
         moments: args.quick ? 50 : 150,
         alerts: args.quick ? 100 : 300,
         log: (line) => console.error(line),
-      });
-    } finally {
-      await found.stop();
-    }
+      }),
+    );
     console.log('\nNotification fan-out (commit of the events → every notification stored)\n');
     console.log(formatNotifyBench(results.notify));
   }

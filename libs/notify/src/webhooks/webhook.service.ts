@@ -8,26 +8,10 @@ import { WebhookEntity } from '../../../database/src/entities/webhook.entity.js'
 import { requireActor, requireOrganization, type Actor } from '../../../identity/src/actor.js';
 import { newWebhookSecret, WebhookSecretBox } from './webhook-secret-box.js';
 import { checkWebhookUrl } from './webhook-url.js';
+import { NOTIFICATION_KINDS } from '../notification-kinds.js';
 
-/** The contract's NotificationKind names a webhook may subscribe to. */
-export const WEBHOOK_KINDS = [
-  'DEMAND_OPENED',
-  'BIDDING_CLOSING',
-  'OFFER_AWARDED',
-  'OFFER_NOT_AWARDED',
-  'ORDER_CONFIRMED',
-  'ORDER_DECLINED',
-  'ORDER_DISPATCHED',
-  'ORDER_RECEIVED',
-  'SHORTFALL',
-  'INVOICE_ISSUED',
-  'PAYMENT_RECEIVED',
-  'PAYABLE_SETTLED',
-  'ALERT',
-  'CERTIFICATE_EXPIRING',
-  'TRADE_SHIPMENT_OPEN',
-  'TRADE_ALLOTTED',
-] as const;
+/** A webhook may subscribe to any of the contract's NotificationKind names. */
+export const WEBHOOK_KINDS = NOTIFICATION_KINDS;
 
 /** Enough for a few integrations per organisation; a cap keeps one fan-out bounded. */
 export const MAX_WEBHOOKS_PER_ORGANIZATION = 20;
