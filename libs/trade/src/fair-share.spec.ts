@@ -242,7 +242,8 @@ describe('fair shares of a shipment (water-filling)', () => {
       );
     });
 
-    it('a cooperative that validly pledged at least as much as another never gets less', () => {
+    // Equal claims may differ by the one leftover thousandth (it goes to one of them), never more.
+    it('a cooperative that validly pledged more than another never gets less; equal pledges differ by at most 0.001', () => {
       fc.assert(
         fc.property(arbitraryInput, (problem) => {
           const result = allotFairShares(problem);
@@ -262,7 +263,9 @@ describe('fair shares of a shipment (water-filling)', () => {
           }
           for (const [a, offeredA] of offered) {
             for (const [b, offeredB] of offered) {
-              if (offeredA >= offeredB) expect(got.get(a)!).toBeGreaterThanOrEqual(got.get(b)!);
+              if (offeredA > offeredB) expect(got.get(a)!).toBeGreaterThanOrEqual(got.get(b)!);
+              else if (offeredA === offeredB)
+                expect(Math.abs(got.get(a)! - got.get(b)!)).toBeLessThanOrEqual(1);
             }
           }
         }),
