@@ -12,7 +12,7 @@ import {
 } from '../../database/src/entities/catalog.entity.js';
 import { RegionEntity } from '../../database/src/entities/identity.entity.js';
 import { coordinates, requireCoordinatorOf, requireRole, type Actor } from '../../identity/src/actor.js';
-import { regionChain } from './catalog.service.js';
+import { hetFromPrices, regionChain } from './catalog.service.js';
 import { CsvSyntaxError, parseCsv, parseDate, parsePrice } from './csv.js';
 
 export interface ReferencePriceInput {
@@ -242,9 +242,7 @@ export class ReferencePricesService {
       .addOrderBy('length(price.region_code)', 'DESC')
       .addOrderBy('price.valid_from', 'DESC')
       .getMany();
-    const het = new Map<string, bigint>();
-    for (const row of rows) if (!het.has(row.commodityCode)) het.set(row.commodityCode, row.unitPrice);
-    return het;
+    return hetFromPrices(rows, commodityCodes, onDate);
   }
 
   /** Problems by input index, in both languages; checks that need the database in two queries. */

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { PreparedStatement } from '../../database/src/prepared-statement.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { DomainError } from '../../core/src/domain-error.js';
@@ -53,6 +54,14 @@ export interface CreateUserInput {
 const UNKNOWN_USER_HASH =
   'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 
+const AUTHENTICATE_SQL = new PreparedStatement(
+  'pgz_authenticate_v1',
+  `SELECT u.role, u.organization_id, u.token_version, u.deactivated_at,
+              o.kind, o.region_code, COALESCE(o.suspended, false) AS suspended
+         FROM app_user u LEFT JOIN organization o ON o.id = u.organization_id
+        WHERE u.id = $1`,
+);
+
 @Injectable()
 export class IdentityService {
   constructor(
@@ -96,13 +105,7 @@ export class IdentityService {
   async authenticate(token: string): Promise<Session | null> {
     const claims = this.tokens.verify(token);
     if (!claims) return null;
-    const [row] = (await this.dataSource.query(
-      `SELECT u.role, u.organization_id, u.token_version, u.deactivated_at,
-              o.kind, o.region_code, COALESCE(o.suspended, false) AS suspended
-         FROM app_user u LEFT JOIN organization o ON o.id = u.organization_id
-        WHERE u.id = $1`,
-      [claims.userId],
-    )) as {
+    const [row] = (await AUTHENTICATE_SQL.run(this.dataSource, [claims.userId])) as {
       role: Role;
       organization_id: string | null;
       token_version: number;

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import type { AwardInput, CertificateGap } from '../../award/src/award.types.js';
 import { isAboveHet, missingCertificates, producerOf } from '../../award/src/eligibility.js';
-import { CatalogService, type MarketPolicy } from '../../catalog/src/catalog.service.js';
+import { CatalogService, type OfferCatalog } from '../../catalog/src/catalog.service.js';
 import { CertificatesService } from '../../catalog/src/certificates.service.js';
 import { ReferencePricesService } from '../../catalog/src/reference-prices.service.js';
 import { DomainError } from '../../core/src/domain-error.js';
@@ -17,6 +17,9 @@ export interface OfferJudgement {
   hetUnitPrice: bigint | null;
   certificateGap: CertificateGap | null;
 }
+
+/** What the rules read of a stock lot: whose it is and who produced it. */
+export type OfferLot = Pick<StockLotEntity, 'cooperativeId' | 'consignorId' | 'commodityCode'>;
 
 interface OfferToJudge {
   key: string;
@@ -48,9 +51,9 @@ export class OfferRulesService {
   async assertOffersEligible(
     tx: EntityManager,
     marketCode: string,
-    /** The market's policy when the caller read it already (before its transaction). */
-    policy: MarketPolicy | null,
-    offers: { index: number; deliveryDate: string; stockLot: StockLotEntity; unitPrice: bigint }[],
+    /** The market's catalog when the caller read it already (policy, HET): no reads for them here. */
+    known: Pick<OfferCatalog, 'policy' | 'hetOn'> | null,
+    offers: { index: number; deliveryDate: string; stockLot: OfferLot; unitPrice: bigint }[],
     numbered: boolean,
   ): Promise<void> {
     if (offers.length === 0) return;
@@ -65,7 +68,7 @@ export class OfferRulesService {
         unitPrice: offer.unitPrice,
         lot: offer.stockLot,
       })),
-      policy,
+      known,
     );
     for (const offer of offers) {
       const judgement = judged.get(String(offer.index))!;
@@ -157,11 +160,11 @@ export class OfferRulesService {
     tx: EntityManager,
     marketCode: string,
     offers: readonly OfferToJudge[],
-    knownPolicy: MarketPolicy | null = null,
+    known: Pick<OfferCatalog, 'policy' | 'hetOn'> | null = null,
   ): Promise<Map<string, OfferJudgement>> {
     const result = new Map<string, OfferJudgement>();
     if (offers.length === 0) return result;
-    const policy = knownPolicy ?? (await this.catalog.policyOf(marketCode));
+    const policy = known?.policy ?? (await this.catalog.policyOf(marketCode));
     const producerIds = [...new Set(offers.map((o) => producerOf(o.lot)))];
     const needsCertificates = offers.some((o) =>
       policy.requiredCertificates.some((r) => r.commodityCode === o.commodityCode),
@@ -173,7 +176,10 @@ export class OfferRulesService {
     const hetByDate = new Map<string, Map<string, bigint>>();
     for (const date of new Set(offers.map((o) => o.deliveryDate))) {
       const codes = offers.filter((o) => o.deliveryDate === date).map((o) => o.commodityCode);
-      hetByDate.set(date, await this.referencePrices.hetOn(tx, marketCode, codes, date));
+      hetByDate.set(
+        date,
+        known ? known.hetOn(codes, date) : await this.referencePrices.hetOn(tx, marketCode, codes, date),
+      );
     }
     for (const offer of offers) {
       const producerId = producerOf(offer.lot);

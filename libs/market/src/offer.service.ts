@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { isUniqueViolation, PreparedStatement } from '../../database/src/prepared-statement.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { DomainError } from '../../core/src/domain-error.js';
 import { gradeAtLeast, type QualityGrade } from '../../core/src/grade.js';
 import type { Page, PageRequest } from '../../core/src/pagination.js';
-import { milliToDecimalText, quantityToMilli } from '../../core/src/quantity.js';
+import { decimalTextToMilli, milliToDecimalText, quantityToMilli } from '../../core/src/quantity.js';
 import { marketCodeOf } from '../../core/src/region-code.js';
 import {
   formatRupiah,
@@ -18,12 +19,10 @@ import { OfferRulesService } from './offer-rules.service.js';
 import { CatalogService } from '../../catalog/src/catalog.service.js';
 import { quantityInBaseMilli, type UnitDefinition } from '../../catalog/src/unit-conversion.js';
 import { appendAudit } from '../../database/src/audit.js';
-import { OrganizationEntity } from '../../database/src/entities/identity.entity.js';
 import {
   DemandLineEntity,
   DemandRequestEntity,
   OfferEntity,
-  StockLotEntity,
   type DemandStatus,
   type OfferStatus,
 } from '../../database/src/entities/market.entity.js';
@@ -34,6 +33,53 @@ import { MAX_OFFERS_PER_CALL, type OfferInput } from './market.types.js';
 import { lockRow } from '../../database/src/lock-row.js';
 
 /** Bidding: the open lines a cooperative sees, its sealed offers, withdrawal and counts. */
+const OFFER_CONTEXT_SQL = new PreparedStatement(
+  'pgz_offer_context_v1',
+  `SELECT
+         (SELECT json_build_object('regionCode', o.region_code, 'suspended', COALESCE(o.suspended, false))
+            FROM organization o WHERE o.id = $1) AS cooperative,
+         (SELECT COALESCE(json_agg(json_build_object(
+                   'id', l.id, 'demandId', l.demand_id, 'commodityCode', l.commodity_code,
+                   'maxUnitPrice', l.max_unit_price::text, 'minGrade', l.min_grade, 'status', d.status,
+                   'biddingClosesAt', d.bidding_closes_at, 'marketCode', d.market_code,
+                   'deliveryDate', d.delivery_date::text)), '[]'::json)
+            FROM demand_line l JOIN demand_request d ON d.id = l.demand_id
+           WHERE l.id = ANY($2::uuid[])) AS lines,
+         (SELECT COALESCE(json_agg(json_build_object(
+                   'id', s.id, 'cooperativeId', s.cooperative_id, 'commodityCode', s.commodity_code,
+                   'quantity', s.quantity::text, 'reservedQuantity', s.reserved_quantity::text,
+                   'grade', s.grade, 'consignorId', s.consignor_id, 'expiresOn', s.expires_on::text,
+                   'returnedAt', s.returned_at)), '[]'::json)
+            FROM stock_lot s WHERE s.id = ANY($3::uuid[])) AS lots`,
+);
+
+const INSERT_OFFERS_SQL = new PreparedStatement(
+  'pgz_insert_offers_v1',
+  `WITH open_demand AS MATERIALIZED (
+             SELECT id FROM demand_request
+              WHERE id = ANY($10::uuid[]) AND status = 'OPEN' AND bidding_closes_at > now()
+              ORDER BY id FOR SHARE
+           ), still_valid AS MATERIALIZED (
+             SELECT 1 AS ok
+              WHERE (SELECT count(*) FROM open_demand) = cardinality($10::uuid[])
+                AND EXISTS (SELECT 1 FROM organization WHERE id = $3 AND NOT COALESCE(suspended, false))
+                AND (SELECT count(*) FROM stock_lot WHERE id = ANY($11::uuid[]) AND returned_at IS NULL)
+                    = cardinality($11::uuid[])
+           ), inserted AS (
+             INSERT INTO offer (demand_line_id, demand_id, cooperative_id, stock_lot_id, quantity, unit_price, grade, status)
+             SELECT l, d, $3::uuid, s, q, p, g, 'SUBMITTED'
+               FROM unnest($1::uuid[], $2::uuid[], $4::uuid[], $5::numeric[], $6::bigint[], $7::varchar[]) AS v(l, d, s, q, p, g)
+              WHERE EXISTS (SELECT 1 FROM still_valid)
+             RETURNING id, created_at, demand_line_id, stock_lot_id, quantity
+           ), audited AS (
+             INSERT INTO audit_entry (actor_user_id, action, entity_type, entity_id, region_code, after)
+             SELECT $8::uuid, 'offer.submitted', 'Offer', id, $9,
+                    jsonb_build_object('status', 'SUBMITTED', 'quantity', quantity, 'demandLineId', demand_line_id)
+               FROM inserted
+           )
+           SELECT id, created_at, demand_line_id, stock_lot_id FROM inserted`,
+);
+
 @Injectable()
 export class OfferService {
   constructor(
@@ -89,87 +135,37 @@ export class OfferService {
         inputs.length > 1 ? `input[${index}].quantity` : 'quantity',
       ),
     }));
-    // Read before the transaction opens, on their own connections and side by side: a
-    // transaction that waits for a second pooled connection while holding one starves the pool
-    // under load (every connection held, every holder waiting for another until the timeout).
+    const lineIds = unique(parsed.map((p) => p.demandLineId));
+    const lotIds = unique(parsed.map((p) => p.stockLotId));
     const signedInMarket = operator.regionCode ? marketCodeOf(operator.regionCode) : null;
-    const [priceRows, policy] = signedInMarket
-      ? await Promise.all([
-          this.catalog.referencePricesOn(signedInMarket, null),
-          this.catalog.policyOf(signedInMarket),
-        ])
-      : [null, null];
-    return this.dataSource.transaction(async (tx) => {
-      const cooperative = await tx.findOneByOrFail(OrganizationEntity, { id: cooperativeId });
+    // The lean path (issue 12): what the checks need comes in two statements run side by side,
+    // the offers go in with one statement that re-checks, under lock, what may have changed since
+    // (bidding closed, the cooperative suspended, a lot returned). When it has, the offers are
+    // not stored and the checks run again on fresh reads, which name what changed.
+    for (let attempt = 1; ; attempt++) {
+      const [context, signedInCatalog] = await Promise.all([
+        this.readOfferContext(cooperativeId, lineIds, lotIds),
+        signedInMarket ? this.catalog.offerCatalogOf(signedInMarket) : null,
+      ]);
+      const { cooperative, lines, demands, lots } = context;
       if (cooperative.suspended) {
         throw DomainError.forbidden(
           'Your cooperative is suspended and cannot make offers',
           'Koperasi Anda sedang ditangguhkan dan tidak dapat menawar',
         );
       }
-      // Lines with their demand in one statement. FOR SHARE: a close waits for this offer to
-      // commit (and then sees it), or this offer waits for the close and finds bidding closed;
-      // an offer is never left behind a close.
-      const lineRows: {
-        id: string;
-        demand_id: string;
-        commodity_code: string;
-        max_unit_price: string | null;
-        min_grade: QualityGrade | null;
-        status: DemandStatus;
-        bidding_closes_at: Date;
-        market_code: string;
-        delivery_date: string;
-      }[] = await tx.query(
-        `SELECT l.id, l.demand_id, l.commodity_code, l.max_unit_price::text, l.min_grade,
-                d.status, d.bidding_closes_at, d.market_code, d.delivery_date::text
-           FROM demand_line l JOIN demand_request d ON d.id = l.demand_id
-          WHERE l.id = ANY($1::uuid[]) ORDER BY d.id FOR SHARE OF d`,
-        [unique(parsed.map((p) => p.demandLineId))],
-      );
-      const lines = new Map(
-        lineRows.map((row) => [
-          row.id,
-          {
-            id: row.id,
-            demandId: row.demand_id,
-            commodityCode: row.commodity_code,
-            maxUnitPrice: row.max_unit_price === null ? null : BigInt(row.max_unit_price),
-            minGrade: row.min_grade,
-          },
-        ]),
-      );
-      const demands = new Map(
-        lineRows.map((row) => [
-          row.demand_id,
-          {
-            id: row.demand_id,
-            status: row.status,
-            biddingClosesAt: row.bidding_closes_at,
-            marketCode: row.market_code,
-            deliveryDate: row.delivery_date,
-          },
-        ]),
-      );
-      const lots = new Map(
-        (await tx.findBy(StockLotEntity, { id: In(unique(parsed.map((p) => p.stockLotId))) })).map((lot) => [
-          lot.id,
-          lot,
-        ]),
-      );
       // Units are looked up only when an offer names one: the common case stays one query shorter.
       const unitCatalog = parsed.some((offer) => offer.unit)
         ? await this.catalog.unitCatalog([...lines.values()].map((line) => line.commodityCode))
         : new Map<string, { baseUnit: string; units: UnitDefinition[] }>();
       const now = Date.now();
       const cooperativeMarket = marketCodeOf(cooperative.regionCode);
-      // The organisation's region as read now decides; the read above is for the usual case.
-      const sameMarket = cooperativeMarket === signedInMarket;
-      const referencePrices = new Map(
-        (
-          (sameMarket ? priceRows : null) ?? (await this.catalog.referencePricesOn(cooperativeMarket, null))
-        ).map((p) => [p.commodityCode, p.unitPrice]),
-      );
+      // The organisation's region as read now decides; the signed-in one is the usual case.
+      const catalog =
+        cooperativeMarket === signedInMarket && signedInCatalog
+          ? signedInCatalog
+          : await this.catalog.offerCatalogOf(cooperativeMarket);
+      const referencePrices = new Map(catalog.referencePrices.map((p) => [p.commodityCode, p.unitPrice]));
       const lotUse = new Map<string, number>();
       const rows = parsed.map((offer) => {
         const at = (en: string, id: string) =>
@@ -296,9 +292,9 @@ export class OfferService {
       });
       // MBG rules: the legal ceiling (HET) and the producer's certificates on the delivery date.
       await this.offerRules.assertOffersEligible(
-        tx,
+        this.dataSource.manager,
         cooperativeMarket,
-        sameMarket ? policy : null,
+        catalog,
         rows.map((row, i) => ({
           ...row,
           index: parsed[i]!.index,
@@ -307,51 +303,130 @@ export class OfferService {
         })),
         inputs.length > 1,
       );
-      // The offers and their audit entries in one statement: a batch of 20 costs one round trip.
-      let inserted: { id: string; created_at: Date; demand_line_id: string; stock_lot_id: string }[];
-      try {
-        inserted = await tx.query(
-          `WITH inserted AS (
-             INSERT INTO offer (demand_line_id, demand_id, cooperative_id, stock_lot_id, quantity, unit_price, grade, status)
-             SELECT l, d, $3::uuid, s, q, p, g, 'SUBMITTED'
-               FROM unnest($1::uuid[], $2::uuid[], $4::uuid[], $5::numeric[], $6::bigint[], $7::varchar[]) AS v(l, d, s, q, p, g)
-             RETURNING id, created_at, demand_line_id, stock_lot_id, quantity
-           ), audited AS (
-             INSERT INTO audit_entry (actor_user_id, action, entity_type, entity_id, region_code, after)
-             SELECT $8::uuid, 'offer.submitted', 'Offer', id, $9,
-                    jsonb_build_object('status', 'SUBMITTED', 'quantity', quantity, 'demandLineId', demand_line_id)
-               FROM inserted
-           )
-           SELECT id, created_at, demand_line_id, stock_lot_id FROM inserted`,
-          [
-            rows.map((row) => row.demandLineId),
-            rows.map((row) => row.demandId),
-            cooperativeId,
-            rows.map((row) => row.stockLotId),
-            rows.map((row) => milliToDecimalText(row.quantity)),
-            rows.map((row) => row.unitPrice.toString()),
-            rows.map((row) => row.grade),
-            operator.userId,
-            cooperative.regionCode,
-          ],
-        );
-      } catch (error) {
-        if (isUniqueViolation(error)) {
-          throw DomainError.conflict(
-            'You already have an offer from this lot on this line; withdraw it first to change it',
-            'Anda sudah menawar dari lot ini pada baris ini; tarik dulu untuk mengubahnya',
-          );
-        }
-        throw error;
+      const inserted = await this.insertIfStillOpen(rows, operator.userId, cooperative.regionCode, lotIds);
+      if (inserted) {
+        // (line, lot) is unique within one call, so it finds each row's generated id.
+        const generated = new Map(inserted.map((row) => [`${row.demand_line_id}/${row.stock_lot_id}`, row]));
+        return rows.map((row) => {
+          const created = generated.get(`${row.demandLineId}/${row.stockLotId}`)!;
+          return Object.assign(new OfferEntity(), row, { id: created.id, createdAt: created.created_at });
+        });
       }
-      // (line, lot) is unique within one call, so it finds each row's generated id.
-      const generated = new Map(inserted.map((row) => [`${row.demand_line_id}/${row.stock_lot_id}`, row]));
-      const saved = rows.map((row) => {
-        const created = generated.get(`${row.demandLineId}/${row.stockLotId}`)!;
-        return Object.assign(new OfferEntity(), row, { id: created.id, createdAt: created.created_at });
-      });
-      return saved;
-    });
+      // Fresh reads found nothing wrong twice, yet the re-check refused twice: say so, store nothing.
+      if (attempt >= 2) {
+        throw DomainError.conflict(
+          'The market changed while your offers were being stored; try again',
+          'Pasar berubah saat penawaran Anda disimpan; coba lagi',
+        );
+      }
+    }
+  }
+
+  /**
+   * The cooperative, the lines with their demands and the lots, in one statement and without
+   * locks: insertIfStillOpen re-checks under lock what can change in between.
+   */
+  private async readOfferContext(
+    cooperativeId: string,
+    lineIds: readonly string[],
+    lotIds: readonly string[],
+  ): Promise<OfferContext> {
+    const [row]: {
+      cooperative: { regionCode: string; suspended: boolean } | null;
+      lines: {
+        id: string;
+        demandId: string;
+        commodityCode: string;
+        maxUnitPrice: string | null;
+        minGrade: QualityGrade | null;
+        status: DemandStatus;
+        biddingClosesAt: string;
+        marketCode: string;
+        deliveryDate: string;
+      }[];
+      lots: (Omit<OfferContextLot, 'quantity' | 'reservedQuantity'> & {
+        quantity: string;
+        reservedQuantity: string;
+      })[];
+    }[] = await OFFER_CONTEXT_SQL.run(this.dataSource, [cooperativeId, lineIds, lotIds]);
+    if (!row?.cooperative) throw DomainError.notFound('Organization', 'Organisasi', { id: cooperativeId });
+    return {
+      cooperative: row.cooperative,
+      lines: new Map(
+        row.lines.map((line) => [
+          line.id,
+          {
+            id: line.id,
+            demandId: line.demandId,
+            commodityCode: line.commodityCode,
+            maxUnitPrice: line.maxUnitPrice === null ? null : BigInt(line.maxUnitPrice),
+            minGrade: line.minGrade,
+          },
+        ]),
+      ),
+      demands: new Map(
+        row.lines.map((line) => [
+          line.demandId,
+          {
+            id: line.demandId,
+            status: line.status,
+            biddingClosesAt: new Date(line.biddingClosesAt),
+            marketCode: line.marketCode,
+            deliveryDate: line.deliveryDate,
+          },
+        ]),
+      ),
+      lots: new Map(
+        row.lots.map((lot) => [
+          lot.id,
+          {
+            ...lot,
+            quantity: decimalTextToMilli(lot.quantity),
+            reservedQuantity: decimalTextToMilli(lot.reservedQuantity),
+          },
+        ]),
+      ),
+    };
+  }
+
+  /**
+   * The offers and their audit entries in one statement, stored only if every demand is still
+   * open (FOR SHARE: a close waits for this statement to commit and then sees the offers, or this
+   * statement waits for the close and stores nothing), the cooperative is not suspended and no lot
+   * was returned. Null when nothing was stored for one of those reasons.
+   */
+  private async insertIfStillOpen(
+    rows: readonly OfferRow[],
+    actorUserId: string,
+    regionCode: string,
+    lotIds: readonly string[],
+  ): Promise<{ id: string; created_at: Date; demand_line_id: string; stock_lot_id: string }[] | null> {
+    const demandIds = unique(rows.map((row) => row.demandId));
+    try {
+      const inserted: { id: string; created_at: Date; demand_line_id: string; stock_lot_id: string }[] =
+        await INSERT_OFFERS_SQL.run(this.dataSource, [
+          rows.map((row) => row.demandLineId),
+          rows.map((row) => row.demandId),
+          rows[0]!.cooperativeId,
+          rows.map((row) => row.stockLotId),
+          rows.map((row) => milliToDecimalText(row.quantity)),
+          rows.map((row) => row.unitPrice.toString()),
+          rows.map((row) => row.grade),
+          actorUserId,
+          regionCode,
+          demandIds,
+          lotIds,
+        ]);
+      return inserted.length === rows.length ? inserted : null;
+    } catch (error) {
+      if (isUniqueViolation(error)) {
+        throw DomainError.conflict(
+          'You already have an offer from this lot on this line; withdraw it first to change it',
+          'Anda sudah menawar dari lot ini pada baris ini; tarik dulu untuk mengubahnya',
+        );
+      }
+      throw error;
+    }
   }
 
   async withdrawOffer(actor: Actor | null, id: string): Promise<OfferEntity> {
@@ -419,10 +494,44 @@ function unique<T>(values: T[]): T[] {
   return [...new Set(values)];
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    typeof error === 'object' &&
-    error !== null &&
-    (error as { driverError?: { code?: string } }).driverError?.code === '23505'
-  );
+interface OfferContextLot {
+  id: string;
+  cooperativeId: string;
+  commodityCode: string;
+  quantity: number;
+  reservedQuantity: number;
+  grade: QualityGrade;
+  consignorId: string | null;
+  expiresOn: string | null;
+  returnedAt: string | null;
+}
+
+interface OfferContext {
+  cooperative: { regionCode: string; suspended: boolean };
+  lines: Map<
+    string,
+    {
+      id: string;
+      demandId: string;
+      commodityCode: string;
+      maxUnitPrice: bigint | null;
+      minGrade: QualityGrade | null;
+    }
+  >;
+  demands: Map<
+    string,
+    { id: string; status: DemandStatus; biddingClosesAt: Date; marketCode: string; deliveryDate: string }
+  >;
+  lots: Map<string, OfferContextLot>;
+}
+
+interface OfferRow {
+  demandLineId: string;
+  demandId: string;
+  cooperativeId: string;
+  stockLotId: string;
+  quantity: number;
+  unitPrice: bigint;
+  grade: QualityGrade;
+  status: OfferStatus;
 }
