@@ -63,15 +63,18 @@ export interface MarketPolicyChange {
   diversityTolerance?: number | null;
 }
 
-const OFFER_CATALOG_SQL = new PreparedStatement(
-  'pgz_offer_catalog_v1',
-  `SELECT
-         (SELECT COALESCE(json_agg(json_build_object(
+/**
+ * The select-list of what the offer path needs from the catalog: every reference price of a
+ * region chain and the market's policy, as JSON. The offer path puts it into its own context
+ * statement (one round trip for both); `offerCatalogFromRow` reads the two columns back.
+ */
+export function offerCatalogColumns(chainParam: string, marketParam: string): string {
+  return `(SELECT COALESCE(json_agg(json_build_object(
                    'id', p.id, 'commodityCode', p.commodity_code, 'regionCode', p.region_code,
                    'unitPrice', p.unit_price::text, 'validFrom', p.valid_from::text, 'kind', p.kind,
                    'source', p.source)
                    ORDER BY p.commodity_code, length(p.region_code) DESC, p.valid_from DESC), '[]'::json)
-            FROM reference_price p WHERE p.region_code = ANY($1::varchar[])) AS prices,
+            FROM reference_price p WHERE p.region_code = ANY(${chainParam}::varchar[])) AS catalog_prices,
          (SELECT json_build_object(
                    'maxSuppliersPerLine', m.max_suppliers_per_line, 'weightPrice', m.weight_price,
                    'weightQuality', m.weight_quality, 'weightDistance', m.weight_distance,
@@ -79,7 +82,37 @@ const OFFER_CATALOG_SQL = new PreparedStatement(
                    'requiredCertificates', m.required_certificates,
                    'minSuppliersPerKitchen', m.min_suppliers_per_kitchen,
                    'budgetPerPortion', m.budget_per_portion::text, 'diversityTolerance', m.diversity_tolerance)
-            FROM market_policy m WHERE m.region_code = $2) AS policy`,
+            FROM market_policy m WHERE m.region_code = ${marketParam}) AS catalog_policy`;
+}
+
+/** The two columns of `offerCatalogColumns`, as a row brings them. */
+export interface OfferCatalogRow {
+  catalog_prices: RawReferencePrice[];
+  catalog_policy: RawMarketPolicy | null;
+}
+
+/** The offer catalog of `marketCode` from the columns `offerCatalogColumns` selected. */
+export function offerCatalogFromRow(marketCode: string, row: OfferCatalogRow): OfferCatalog {
+  const prices = row.catalog_prices.map((price) =>
+    Object.assign(new ReferencePriceEntity(), { ...price, unitPrice: BigInt(price.unitPrice) }),
+  );
+  const policyRow = row.catalog_policy
+    ? Object.assign(new MarketPolicyEntity(), {
+        ...row.catalog_policy,
+        regionCode: marketCode,
+        budgetPerPortion: BigInt(row.catalog_policy.budgetPerPortion),
+      })
+    : null;
+  return {
+    policy: policyFromRow(marketCode, policyRow),
+    referencePrices: newestPerKind(prices),
+    hetOn: (commodityCodes, onDate) => hetFromPrices(prices, commodityCodes, onDate),
+  };
+}
+
+const OFFER_CATALOG_SQL = new PreparedStatement(
+  'pgz_offer_catalog_v2',
+  `SELECT ${offerCatalogColumns('$1', '$2')}`,
 );
 
 @Injectable()
@@ -204,24 +237,11 @@ export class CatalogService {
    * One round trip instead of three on the hottest write of the day.
    */
   async offerCatalogOf(marketCode: string): Promise<OfferCatalog> {
-    const chain = regionChain(marketCode);
-    const [row]: { prices: RawReferencePrice[]; policy: RawMarketPolicy | null }[] =
-      await OFFER_CATALOG_SQL.run(this.dataSource, [chain, marketCode]);
-    const prices = row!.prices.map((price) =>
-      Object.assign(new ReferencePriceEntity(), { ...price, unitPrice: BigInt(price.unitPrice) }),
-    );
-    const policyRow = row!.policy
-      ? Object.assign(new MarketPolicyEntity(), {
-          ...row!.policy,
-          regionCode: marketCode,
-          budgetPerPortion: BigInt(row!.policy.budgetPerPortion),
-        })
-      : null;
-    return {
-      policy: policyFromRow(marketCode, policyRow),
-      referencePrices: newestPerKind(prices),
-      hetOn: (commodityCodes, onDate) => hetFromPrices(prices, commodityCodes, onDate),
-    };
+    const [row]: OfferCatalogRow[] = await OFFER_CATALOG_SQL.run(this.dataSource, [
+      regionChain(marketCode),
+      marketCode,
+    ]);
+    return offerCatalogFromRow(marketCode, row!);
   }
 
   async marketPolicy(actor: Actor | null, regionCode: string): Promise<MarketPolicy> {
@@ -394,7 +414,7 @@ export interface OfferCatalog {
   hetOn(commodityCodes: readonly string[], onDate: string): Map<string, bigint>;
 }
 
-type RawReferencePrice = Omit<ReferencePriceEntity, 'unitPrice'> & { unitPrice: string };
-type RawMarketPolicy = Omit<MarketPolicyEntity, 'budgetPerPortion' | 'regionCode'> & {
+export type RawReferencePrice = Omit<ReferencePriceEntity, 'unitPrice'> & { unitPrice: string };
+export type RawMarketPolicy = Omit<MarketPolicyEntity, 'budgetPerPortion' | 'regionCode'> & {
   budgetPerPortion: string;
 };

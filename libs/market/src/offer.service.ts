@@ -16,7 +16,14 @@ import {
   unitPriceLimit,
 } from '../../core/src/rupiah.js';
 import { OfferRulesService } from './offer-rules.service.js';
-import { CatalogService } from '../../catalog/src/catalog.service.js';
+import {
+  CatalogService,
+  offerCatalogColumns,
+  offerCatalogFromRow,
+  regionChain,
+  type OfferCatalog,
+  type OfferCatalogRow,
+} from '../../catalog/src/catalog.service.js';
 import { quantityInBaseMilli, type UnitDefinition } from '../../catalog/src/unit-conversion.js';
 import { appendAudit } from '../../database/src/audit.js';
 import {
@@ -34,8 +41,9 @@ import { lockRow } from '../../database/src/lock-row.js';
 
 /** Bidding: the open lines a cooperative sees, its sealed offers, withdrawal and counts. */
 const OFFER_CONTEXT_SQL = new PreparedStatement(
-  'pgz_offer_context_v1',
+  'pgz_offer_context_v2',
   `SELECT
+         ${offerCatalogColumns('$4', '$5')},
          (SELECT json_build_object('regionCode', o.region_code, 'suspended', COALESCE(o.suspended, false))
             FROM organization o WHERE o.id = $1) AS cooperative,
          (SELECT COALESCE(json_agg(json_build_object(
@@ -138,16 +146,13 @@ export class OfferService {
     const lineIds = unique(parsed.map((p) => p.demandLineId));
     const lotIds = unique(parsed.map((p) => p.stockLotId));
     const signedInMarket = operator.regionCode ? marketCodeOf(operator.regionCode) : null;
-    // The lean path (issue 12): what the checks need comes in two statements run side by side,
-    // the offers go in with one statement that re-checks, under lock, what may have changed since
+    // The lean path (issue 12): what the checks need (the cooperative, lines, lots and the signed-in
+    // market's catalog) comes in one statement, the offers go in with one statement that re-checks, under lock, what may have changed since
     // (bidding closed, the cooperative suspended, a lot returned). When it has, the offers are
     // not stored and the checks run again on fresh reads, which name what changed.
     for (let attempt = 1; ; attempt++) {
-      const [context, signedInCatalog] = await Promise.all([
-        this.readOfferContext(cooperativeId, lineIds, lotIds),
-        signedInMarket ? this.catalog.offerCatalogOf(signedInMarket) : null,
-      ]);
-      const { cooperative, lines, demands, lots } = context;
+      const context = await this.readOfferContext(cooperativeId, lineIds, lotIds, signedInMarket);
+      const { cooperative, lines, demands, lots, signedInCatalog } = context;
       if (cooperative.suspended) {
         throw DomainError.forbidden(
           'Your cooperative is suspended and cannot make offers',
@@ -330,8 +335,9 @@ export class OfferService {
     cooperativeId: string,
     lineIds: readonly string[],
     lotIds: readonly string[],
+    signedInMarket: string | null,
   ): Promise<OfferContext> {
-    const [row]: {
+    const [row]: (OfferCatalogRow & {
       cooperative: { regionCode: string; suspended: boolean } | null;
       lines: {
         id: string;
@@ -348,10 +354,17 @@ export class OfferService {
         quantity: string;
         reservedQuantity: string;
       })[];
-    }[] = await OFFER_CONTEXT_SQL.run(this.dataSource, [cooperativeId, lineIds, lotIds]);
+    })[] = await OFFER_CONTEXT_SQL.run(this.dataSource, [
+      cooperativeId,
+      lineIds,
+      lotIds,
+      signedInMarket ? regionChain(signedInMarket) : [],
+      signedInMarket,
+    ]);
     if (!row?.cooperative) throw DomainError.notFound('Organization', 'Organisasi', { id: cooperativeId });
     return {
       cooperative: row.cooperative,
+      signedInCatalog: signedInMarket ? offerCatalogFromRow(signedInMarket, row) : null,
       lines: new Map(
         row.lines.map((line) => [
           line.id,
@@ -508,6 +521,8 @@ interface OfferContextLot {
 
 interface OfferContext {
   cooperative: { regionCode: string; suspended: boolean };
+  /** The catalog of the market the actor signed in to (null: no region on the session). */
+  signedInCatalog: OfferCatalog | null;
   lines: Map<
     string,
     {
