@@ -74,6 +74,14 @@ describe('loadConfig', () => {
     expect(problemsOf({ TRUST_PROXY: 'everyone; rm -rf' })[0]).toMatch(/^TRUST_PROXY/);
   });
 
+  it('names hot statements by default, and takes DATABASE_PREPARED_STATEMENTS=false for a pooler', () => {
+    expect(loadConfig({}).databasePreparedStatements).toBe(true);
+    expect(loadConfig({ DATABASE_PREPARED_STATEMENTS: 'false' }).databasePreparedStatements).toBe(false);
+    expect(problemsOf({ DATABASE_PREPARED_STATEMENTS: 'no' })).toEqual([
+      expect.stringContaining('DATABASE_PREPARED_STATEMENTS must be true or false'),
+    ]);
+  });
+
   it('names a PORT out of range', () => {
     expect(problemsOf({ PORT: '0' })).toEqual(['PORT must be between 1 and 65535']);
     expect(problemsOf({ PORT: '70000' })).toEqual(['PORT must be between 1 and 65535']);

@@ -81,6 +81,10 @@ class EnvironmentVariables {
   @Max(500, { message: 'DATABASE_POOL_SIZE must be at most 500' })
   DATABASE_POOL_SIZE = 20;
 
+  /** 'false' behind a pooler that cannot keep protocol-level prepared statements per client. */
+  @IsIn(['true', 'false'], { message: 'DATABASE_PREPARED_STATEMENTS must be true or false' })
+  DATABASE_PREPARED_STATEMENTS = 'true';
+
   /** Tests only (chaos suite): the worker holds each evaluation open this long, to be killed mid-award. */
   @IsInt({ message: 'EVALUATION_PAUSE_MS must be a whole number' })
   @Min(0, { message: 'EVALUATION_PAUSE_MS must be at least 0' })
@@ -248,6 +252,8 @@ export interface AppConfig {
   workerConcurrency: number;
   /** Postgres connections of one API process (a worker uses at most 10). */
   databasePoolSize: number;
+  /** Hot statements are named, so each connection parses and plans them once (issue 12). */
+  databasePreparedStatements: boolean;
   /** Tests only: how long the worker pauses inside each evaluation (0 = never). */
   evaluationPauseMs: number;
   /** How long a new-demand digest gathers the demands of its close moment. */
@@ -406,6 +412,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     outboxPollMs: vars.OUTBOX_POLL_MS,
     workerConcurrency: vars.WORKER_CONCURRENCY,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
+    databasePreparedStatements: vars.DATABASE_PREPARED_STATEMENTS === 'true',
     evaluationPauseMs: vars.EVALUATION_PAUSE_MS,
     notifyDigestDelayMs: vars.NOTIFY_DIGEST_DELAY_MS,
     notifyFanOutPauseMs: vars.NOTIFY_FAN_OUT_PAUSE_MS,

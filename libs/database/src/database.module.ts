@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { AppConfig } from '../../core/src/app-config.js';
 import { dataSourceOptions } from './data-source.js';
+import { NAMED_STATEMENTS_OPTION } from './prepared-statement.js';
 
 /**
  * Per-connection limits, so one held lock or one slow query cannot hang every request: the
@@ -9,8 +10,9 @@ import { dataSourceOptions } from './data-source.js';
  * idle, and the pool gives up waiting for a free connection. The API turns each into a
  * retryable SERVICE_UNAVAILABLE (apps/api/src/graphql/error-formatter.ts).
  */
-export function connectionLimits(config: AppConfig, poolSize: number): Record<string, number> {
+export function connectionLimits(config: AppConfig, poolSize: number): Record<string, number | boolean> {
   return {
+    [NAMED_STATEMENTS_OPTION]: config.databasePreparedStatements,
     max: poolSize,
     connectionTimeoutMillis: config.databasePoolAcquireTimeoutMs,
     statement_timeout: config.databaseStatementTimeoutMs,

@@ -1,8 +1,14 @@
 import type { DataSource } from 'typeorm';
 
 interface PgPool {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name?: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
+
+/**
+ * The key in the data source's `extra` options (DATABASE_PREPARED_STATEMENTS) that turns naming
+ * off: pg then sends the same text unnamed, parsed and planned on every call.
+ */
+export const NAMED_STATEMENTS_OPTION = 'pgzNamedStatements';
 
 /**
  * A statement Postgres parses and plans once per connection instead of on every call: on the
@@ -11,7 +17,8 @@ interface PgPool {
  * statement goes to any pooled connection outside a transaction; inside one use the manager.
  *
  * A pooler in front of Postgres must keep protocol-level prepared statements per client
- * (PgBouncer 1.21+ with max_prepared_statements > 0, or session pooling).
+ * (PgBouncer 1.21+ with max_prepared_statements > 0, or session pooling); behind one that
+ * cannot, DATABASE_PREPARED_STATEMENTS=false sends them unnamed.
  */
 export class PreparedStatement {
   constructor(
@@ -23,7 +30,11 @@ export class PreparedStatement {
   /** Rows as pg returns them; the caller states their shape. */
   async run<Row>(dataSource: DataSource, values: unknown[]): Promise<Row[]> {
     const pool = (dataSource.driver as unknown as { master: PgPool }).master;
-    const result = await pool.query({ name: this.name, text: this.text, values });
+    const extra = dataSource.options.extra as Record<string, unknown> | undefined;
+    const named = extra?.[NAMED_STATEMENTS_OPTION] !== false;
+    const result = await pool.query(
+      named ? { name: this.name, text: this.text, values } : { text: this.text, values },
+    );
     return result.rows as Row[];
   }
 }
