@@ -61,18 +61,29 @@ const OFFER_CONTEXT_SQL = new PreparedStatement(
             FROM stock_lot s WHERE s.id = ANY($3::uuid[])) AS lots`,
 );
 
+// The cooperative and the lots are locked, not just read: a suspension or a return that commits
+// while this statement waits on a demand is newer than the statement's snapshot, and only a row
+// lock re-reads the row. The one-time filters keep one lock order: demands, cooperative, lots.
 const INSERT_OFFERS_SQL = new PreparedStatement(
-  'pgz_insert_offers_v1',
+  'pgz_insert_offers_v2',
   `WITH open_demand AS MATERIALIZED (
              SELECT id FROM demand_request
               WHERE id = ANY($10::uuid[]) AND status = 'OPEN' AND bidding_closes_at > now()
               ORDER BY id FOR SHARE
+           ), active_cooperative AS MATERIALIZED (
+             SELECT id FROM organization
+              WHERE id = $3 AND NOT COALESCE(suspended, false)
+                AND (SELECT count(*) FROM open_demand) = cardinality($10::uuid[])
+              FOR SHARE
+           ), unreturned_lot AS MATERIALIZED (
+             SELECT id FROM stock_lot
+              WHERE id = ANY($11::uuid[]) AND returned_at IS NULL
+                AND EXISTS (SELECT 1 FROM active_cooperative)
+              ORDER BY id FOR SHARE
            ), still_valid AS MATERIALIZED (
              SELECT 1 AS ok
-              WHERE (SELECT count(*) FROM open_demand) = cardinality($10::uuid[])
-                AND EXISTS (SELECT 1 FROM organization WHERE id = $3 AND NOT COALESCE(suspended, false))
-                AND (SELECT count(*) FROM stock_lot WHERE id = ANY($11::uuid[]) AND returned_at IS NULL)
-                    = cardinality($11::uuid[])
+              WHERE EXISTS (SELECT 1 FROM active_cooperative)
+                AND (SELECT count(*) FROM unreturned_lot) = cardinality($11::uuid[])
            ), inserted AS (
              INSERT INTO offer (demand_line_id, demand_id, cooperative_id, stock_lot_id, quantity, unit_price, grade, status)
              SELECT l, d, $3::uuid, s, q, p, g, 'SUBMITTED'
