@@ -64,6 +64,8 @@ const OFFER_CONTEXT_SQL = new PreparedStatement(
 // The cooperative and the lots are locked, not just read: a suspension or a return that commits
 // while this statement waits on a demand is newer than the statement's snapshot, and only a row
 // lock re-reads the row. The one-time filters keep one lock order: demands, cooperative, lots.
+const DEADLOCK_DETECTED = '40P01';
+
 const INSERT_OFFERS_SQL = new PreparedStatement(
   'pgz_insert_offers_v2',
   `WITH open_demand AS MATERIALIZED (
@@ -417,7 +419,7 @@ export class OfferService {
    * The offers and their audit entries in one statement, stored only if every demand is still
    * open (FOR SHARE: a close waits for this statement to commit and then sees the offers, or this
    * statement waits for the close and stores nothing), the cooperative is not suspended and no lot
-   * was returned. Null when nothing was stored for one of those reasons.
+   * was returned. Null when nothing was stored for one of those reasons (or a deadlock).
    */
   private async insertIfStillOpen(
     rows: readonly OfferRow[],
@@ -443,6 +445,9 @@ export class OfferService {
         ]);
       return inserted.length === rows.length ? inserted : null;
     } catch (error) {
+      // Postgres broke a lock cycle by aborting this statement: nothing was stored, so it is the
+      // same as a market that changed meanwhile (check again on fresh reads, then retry once).
+      if ((error as { code?: string }).code === DEADLOCK_DETECTED) return null;
       if (isUniqueViolation(error)) {
         throw DomainError.conflict(
           'You already have an offer from this lot on this line; withdraw it first to change it',
