@@ -7,6 +7,7 @@ import {
   formatRupiah,
   formatTime,
   fundingCycleStart,
+  demandFormDefaults,
   localDate,
   toLocalInput,
   zonedInstant,
@@ -52,6 +53,33 @@ describe('Indonesian formats', () => {
     expect(toLocalInput(new Date('2026-11-30T22:00:00Z'), zone)).toBe('2026-12-01T05:00');
     expect(localDate(zone, 0, new Date('2026-11-30T18:00:00Z'))).toBe('2026-12-01');
     expect(localDate(zone, 1, new Date('2026-11-30T16:00:00Z'))).toBe('2026-12-01');
+  });
+
+  it('starts a demand form with a close and a delivery date the API accepts, at any hour', () => {
+    const zone = zoneOf('35.72');
+    // 09:00 WIB: closes 12:00, delivery tomorrow (goods due 17:00 today, after the close).
+    expect(demandFormDefaults(zone, new Date('2026-12-03T02:00:00Z'))).toEqual({
+      closesAt: '2026-12-03T12:00',
+      deliveryDate: '2026-12-04',
+    });
+    // 15:20 WIB: closes 18:20, after today's 17:00, so delivery is the day after tomorrow.
+    expect(demandFormDefaults(zone, new Date('2026-12-03T08:20:00Z'))).toEqual({
+      closesAt: '2026-12-03T18:20',
+      deliveryDate: '2026-12-05',
+    });
+    // 22:30 WIB: closes 01:30 tomorrow, delivery the day after (goods due 17:00 tomorrow).
+    expect(demandFormDefaults(zone, new Date('2026-12-03T15:30:00Z'))).toEqual({
+      closesAt: '2026-12-04T01:30',
+      deliveryDate: '2026-12-05',
+    });
+    // Every hour of the day: the API's default deliverBy (17:00 the day before) is after the close.
+    for (let hour = 0; hour < 24; hour++) {
+      const now = new Date(Date.UTC(2026, 11, 3, hour, 7));
+      const { closesAt, deliveryDate } = demandFormDefaults(zone, now);
+      const [y, m, d] = deliveryDate.split('-').map(Number);
+      const dueBy = new Date(Date.UTC(y, m - 1, d - 1, 17 - 7, 0));
+      expect(dueBy.getTime()).toBeGreaterThan(new Date(zonedInstant(closesAt, zone)).getTime());
+    }
   });
 
   it('counts down to the close of bidding', () => {

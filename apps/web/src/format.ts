@@ -104,6 +104,24 @@ export function toLocalInput(instant: Date, zone: Zone = WIB): string {
   return new Date(instant.getTime() + zone.offsetMinutes * 60_000).toISOString().slice(0, 16);
 }
 
+/**
+ * What a new demand's form starts with: bidding closes in three hours, and delivery is the first
+ * day whose goods are due (17:00 local the day before, the API's default deliverBy) at least an
+ * hour after that close. Later than 16:00 the close is too near tomorrow's deadline, so delivery
+ * moves a day on; a plain "tomorrow" was refused by the API every afternoon.
+ */
+export function demandFormDefaults(
+  zone: Zone = WIB,
+  now: Date = new Date(),
+): { closesAt: string; deliveryDate: string } {
+  const closes = new Date(now.getTime() + 3 * 3_600_000);
+  const { date, hours, minutes } = wallClock(closes, zone);
+  const daysAfterClose = hours * 60 + minutes <= 16 * 60 ? 1 : 2;
+  const [year, month, day] = date.split('-').map(Number);
+  const delivery = new Date(Date.UTC(year, month - 1, day + daysAfterClose)).toISOString().slice(0, 10);
+  return { closesAt: toLocalInput(closes, zone), deliveryDate: delivery };
+}
+
 /** Time left until an instant: `2 jam 5 mnt` / `2 h 5 min`; `ditutup` / `closed` once past. */
 export function formatCountdown(until: string | Date, now: Date, locale: Locale = 'id'): string {
   const ms = new Date(until).getTime() - now.getTime();

@@ -17,6 +17,7 @@ import {
   type OrderResult,
 } from '../api/generated.js';
 import {
+  demandFormDefaults,
   formatCountdown,
   formatDate,
   formatDateTime,
@@ -25,7 +26,6 @@ import {
   formatTime,
   fundingCycleStart,
   localDate,
-  toLocalInput,
   zonedInstant,
 } from '../format.js';
 import { useNow } from '../clock.js';
@@ -247,8 +247,9 @@ export function DemandFormPage() {
   const repeatFrom = new URLSearchParams(location.search).get('dari');
   const catalogue = useQuery(Catalogue, { regionCode: user?.organization?.regionCode ?? '' });
   const earlier = useQuery(Demand, { id: repeatFrom ?? '' }, !repeatFrom);
-  const [deliveryDate, setDeliveryDate] = useState(localDate(zone, 1));
-  const [closesAt, setClosesAt] = useState(() => toLocalInput(new Date(Date.now() + 3 * 3_600_000), zone));
+  const [defaults] = useState(() => demandFormDefaults(zone));
+  const [deliveryDate, setDeliveryDate] = useState(defaults.deliveryDate);
+  const [closesAt, setClosesAt] = useState(defaults.closesAt);
   const [lines, setLines] = useState<LineDraft[]>([{ ...emptyLine }]);
   const [error, setError] = useState<ApiError | null>(null);
   const [outcome, setOutcome] = useState<'queued' | 'done' | null>(null);
