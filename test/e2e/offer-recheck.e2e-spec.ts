@@ -154,6 +154,19 @@ describe('the offer insert re-checks, under lock, what changed since the checks'
     }
   }
 
+  /** A fresh one-line potato demand, a lot of the cooperative's, and the offer of 50 kg from it. */
+  async function potatoOffer(token: string, lot: Record<string, unknown> = {}) {
+    const demand = await postDemand(['POTATO']);
+    const lotId = await addLot(token, 'POTATO', lot);
+    const input: OfferInput = {
+      demandLineId: demand.lineIds[0]!,
+      stockLotId: lotId,
+      quantity: 50,
+      unitPrice: 11000,
+    };
+    return { demand, lot: lotId, input };
+  }
+
   /** As the close does: the demand leaves OPEN and its closing time becomes now. */
   async function closeInHolder(holder: pg.Client, demandId: string) {
     await holder.query(
@@ -163,14 +176,7 @@ describe('the offer insert re-checks, under lock, what changed since the checks'
   }
 
   it('bidding closed while the insert waited: CONFLICT, and nothing is stored', async () => {
-    const demand = await postDemand(['POTATO']);
-    const lot = await addLot(sentul, 'POTATO');
-    const input: OfferInput = {
-      demandLineId: demand.lineIds[0]!,
-      stockLotId: lot,
-      quantity: 50,
-      unitPrice: 11000,
-    };
+    const { demand, lot, input } = await potatoOffer(sentul);
 
     const result = await whileTheInsertWaits(
       [demand.id],
@@ -185,14 +191,7 @@ describe('the offer insert re-checks, under lock, what changed since the checks'
 
   it('cooperative suspended while the insert waited: FORBIDDEN, and nothing is stored', async () => {
     const organizationId = (await system.ok(ME, {}, { token: kauman })).me.organization.id as string;
-    const demand = await postDemand(['POTATO']);
-    const lot = await addLot(kauman, 'POTATO');
-    const input: OfferInput = {
-      demandLineId: demand.lineIds[0]!,
-      stockLotId: lot,
-      quantity: 50,
-      unitPrice: 11000,
-    };
+    const { demand, lot, input } = await potatoOffer(kauman);
 
     // The real suspension: it commits on its own while the insert waits behind the demand lock.
     const result = await whileTheInsertWaits(
@@ -216,14 +215,11 @@ describe('the offer insert re-checks, under lock, what changed since the checks'
       { token: sentul },
     );
     const consignorId = consignors.organizations.edges[0].node.id as string;
-    const demand = await postDemand(['POTATO']);
-    const lot = await addLot(sentul, 'POTATO', { source: 'CONSIGNMENT', consignorId, unitCost: 8000 });
-    const input: OfferInput = {
-      demandLineId: demand.lineIds[0]!,
-      stockLotId: lot,
-      quantity: 50,
-      unitPrice: 11000,
-    };
+    const { demand, lot, input } = await potatoOffer(sentul, {
+      source: 'CONSIGNMENT',
+      consignorId,
+      unitCost: 8000,
+    });
 
     // The real return: it commits on its own while the insert waits behind the demand lock.
     const result = await whileTheInsertWaits(
@@ -241,14 +237,7 @@ describe('the offer insert re-checks, under lock, what changed since the checks'
   });
 
   it('nothing changed while the insert waited: the offer is stored once, with one audit entry', async () => {
-    const demand = await postDemand(['POTATO']);
-    const lot = await addLot(sentul, 'POTATO');
-    const input: OfferInput = {
-      demandLineId: demand.lineIds[0]!,
-      stockLotId: lot,
-      quantity: 50,
-      unitPrice: 11000,
-    };
+    const { demand, lot, input } = await potatoOffer(sentul);
 
     const result = await whileTheInsertWaits(
       [demand.id],

@@ -61,11 +61,11 @@ const OFFER_CONTEXT_SQL = new PreparedStatement(
             FROM stock_lot s WHERE s.id = ANY($3::uuid[])) AS lots`,
 );
 
+const DEADLOCK_DETECTED = '40P01';
+
 // The cooperative and the lots are locked, not just read: a suspension or a return that commits
 // while this statement waits on a demand is newer than the statement's snapshot, and only a row
 // lock re-reads the row. The one-time filters keep one lock order: demands, cooperative, lots.
-const DEADLOCK_DETECTED = '40P01';
-
 const INSERT_OFFERS_SQL = new PreparedStatement(
   'pgz_insert_offers_v2',
   `WITH open_demand AS MATERIALIZED (
