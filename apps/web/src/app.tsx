@@ -16,6 +16,7 @@ import {
   KitchenOrderPage,
   OrdersPage,
 } from './pages/kitchen.js';
+import { shortOrganizationName } from './format.js';
 import { LoginPage } from './pages/login.js';
 
 // The coordinator's desk and the public page are loaded when opened: a kitchen on 3G never pays for them.
@@ -144,7 +145,9 @@ export function App() {
           <span>
             <strong>{t('appName')}</strong>
             <br />
-            <small>{user.organization?.name ?? user.name}</small>
+            <small title={user.organization?.name ?? user.name}>
+              {shortOrganizationName(user.organization?.name ?? user.name)}
+            </small>
           </span>
         </div>
         <div className="top-actions">

@@ -9,6 +9,7 @@ import {
   fundingCycleStart,
   demandFormDefaults,
   localDate,
+  shortOrganizationName,
   toLocalInput,
   zonedInstant,
   zoneOf,
@@ -80,6 +81,12 @@ describe('Indonesian formats', () => {
       const dueBy = new Date(Date.UTC(y, m - 1, d - 1, 17 - 7, 0));
       expect(dueBy.getTime()).toBeGreaterThan(new Date(zonedInstant(closesAt, zone)).getTime());
     }
+  });
+
+  it("shortens a cooperative's name to its usual abbreviation, keeping the part that tells it apart", () => {
+    expect(shortOrganizationName('Koperasi Kelurahan Merah Putih Sentul')).toBe('KKMP Sentul');
+    expect(shortOrganizationName('Koperasi Desa Merah Putih Sumberejo')).toBe('KDMP Sumberejo');
+    expect(shortOrganizationName('SPPG Kota Blitar Sentul')).toBe('SPPG Kota Blitar Sentul');
   });
 
   it('counts down to the close of bidding', () => {

@@ -144,3 +144,13 @@ export function fundingCycleStart(date: string): string {
 export function formatPercent(rate: number, locale: Locale = 'id'): string {
   return `${(rate * 100).toFixed(1).replace('.', locale === 'id' ? ',' : '.')}%`;
 }
+
+/**
+ * An organisation's name for the narrow header: the cooperatives' common long prefix becomes its
+ * usual abbreviation (KKMP, KDMP), so the part that tells them apart ("Sentul") stays visible.
+ */
+export function shortOrganizationName(name: string): string {
+  return name
+    .replace(/^Koperasi Kelurahan Merah Putih\s+/i, 'KKMP ')
+    .replace(/^Koperasi Desa Merah Putih\s+/i, 'KDMP ');
+}
