@@ -363,6 +363,9 @@ async function potatoDay(system: TestSystem, kitchen: string, cooperative: strin
         // Tomorrow in Kota Blitar (WIB), the end of the dashboard's period.
         deliveryDate: new Date(Date.now() + (7 + 24) * 3_600_000).toISOString().slice(0, 10),
         biddingClosesAt: secondsFromNow(600),
+        // Given, not the default (17:00 WIB today, for a delivery tomorrow): after about 16:50 WIB
+        // that default falls before the close and the API refuses the demand.
+        deliverBy: secondsFromNow(3600),
         lines: [{ commodityCode: 'POTATO', quantity: 50 }],
       },
     },
