@@ -5,10 +5,12 @@
  * the moment bidding closes to every order CONFIRMED.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createDataSource } from '../libs/database/src/data-source.js';
 import { findProjectRoot, seedKotaBlitar } from '../libs/database/src/seed/seed-kota-blitar.js';
+import { CLOCK_TICKS, postgresTicks, processTicks } from './process-cpu.js';
 
 export const PASSWORD = 'pasargizi-bench';
 export const WARDS_WITH_KITCHENS = [
@@ -95,6 +97,12 @@ export interface ApiBenchResult {
   batchApiToCeilingRatio: number;
   /** submitOffer throughput / trivial query throughput through our API, same run. */
   submitOfferToTrivialRatio: number;
+  /**
+   * CPU milliseconds per offer during the submitOffer phase, from /proc: where the machine's
+   * cores went (the API process, every postgres process, the worker, and this driver itself).
+   * Their sum bounds the rate the machine can carry: cores × 1000 / sum offers/s.
+   */
+  submitOfferCpuMsPerOffer: { api: number; postgres: number; worker: number; client: number; cores: number };
   kotaBlitarDay: {
     demands: number;
     lines: number;
@@ -103,6 +111,38 @@ export interface ApiBenchResult {
     closeToAllConfirmedMs: number;
   };
   bootMs: { api: number; worker: number };
+}
+
+interface CpuReading {
+  api: number;
+  worker: number;
+  postgres: number;
+  clientMs: number;
+}
+
+function cpuNow(apiPid: number, workerPid: number): CpuReading {
+  const own = process.cpuUsage();
+  return {
+    api: processTicks(apiPid),
+    worker: processTicks(workerPid),
+    postgres: postgresTicks(),
+    clientMs: (own.user + own.system) / 1000,
+  };
+}
+
+function cpuPerOffer(
+  before: CpuReading,
+  after: CpuReading,
+  offers: number,
+): ApiBenchResult['submitOfferCpuMsPerOffer'] {
+  const ms = (ticks: number) => (ticks * 1000) / CLOCK_TICKS / offers;
+  return {
+    api: ms(after.api - before.api),
+    postgres: ms(after.postgres - before.postgres),
+    worker: ms(after.worker - before.worker),
+    client: (after.clientMs - before.clientMs) / offers,
+    cores: cpus().length,
+  };
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -335,6 +375,7 @@ export async function runApiBench(options: {
     const submitOffer = `mutation($i: OfferInput!) { submitOffer(input: $i) { id } }`;
     const single = pairs.slice(0, offerCount);
     log(`submitOffer x ${single.length}, ${concurrency} clients`);
+    const cpuBefore = cpuNow(api.child.pid!, worker.child.pid!);
     const submitOfferFigures = await drive(single.length, concurrency, 1, async (index) => {
       const pair = single[index]!;
       const result = await client.call(
@@ -351,6 +392,8 @@ export async function runApiBench(options: {
       );
       return !result.errors;
     });
+
+    const submitOfferCpu = cpuPerOffer(cpuBefore, cpuNow(api.child.pid!, worker.child.pid!), single.length);
 
     // submitOffers in batches of 20 from one cooperative each.
     const remaining = pairs.slice(offerCount);
@@ -516,6 +559,7 @@ export async function runApiBench(options: {
       trivialQuerySignedIn: trivialSignedInFigures,
       bareNestApollo: bareFigures,
       submitOfferToTrivialRatio: submitOfferFigures.rowsPerSecond / trivialFigures.rowsPerSecond,
+      submitOfferCpuMsPerOffer: submitOfferCpu,
       apiToCeilingRatio: submitOfferFigures.rowsPerSecond / ceiling.rowsPerSecond,
       batchApiToCeilingRatio: batchFigures.rowsPerSecond / ceiling.rowsPerSecond,
       kotaBlitarDay: {
@@ -554,7 +598,21 @@ export function formatApiBench(result: ApiBenchResult): string {
     '',
     `API / INSERT ceiling: submitOffer ${result.apiToCeilingRatio.toFixed(2)}, submitOffers ${result.batchApiToCeilingRatio.toFixed(2)}`,
     `submitOffer / trivial query (same run): ${result.submitOfferToTrivialRatio.toFixed(2)}; our trivial query / bare Nest+Apollo: ${(result.trivialQuery.rowsPerSecond / result.bareNestApollo.rowsPerSecond).toFixed(2)}`,
+    cpuLine(result),
     `Kota Blitar day: ${day.demands} demands, ${day.lines} lines, ${day.offers} offers -> ${day.orders} orders; close to all CONFIRMED ${day.closeToAllConfirmedMs} ms`,
     `Boot: API ${result.bootMs.api} ms, worker ${result.bootMs.worker} ms (process start to ready, loaded machine)`,
   ].join('\n');
+}
+
+/** Where one submitOffer's CPU went, and the rate the machine's cores could carry at that cost. */
+function cpuLine(result: ApiBenchResult): string {
+  const cpu = result.submitOfferCpuMsPerOffer;
+  if (!cpu) return 'submitOffer CPU per offer: not measured';
+  const sum = cpu.api + cpu.postgres + cpu.worker + cpu.client;
+  const withoutClient = cpu.api + cpu.postgres + cpu.worker;
+  return (
+    `submitOffer CPU per offer: API ${cpu.api.toFixed(2)} ms, Postgres ${cpu.postgres.toFixed(2)} ms, worker ${cpu.worker.toFixed(2)} ms, ` +
+    `this driver ${cpu.client.toFixed(2)} ms -> ${cpu.cores} cores carry at most ${((cpu.cores * 1000) / sum).toFixed(0)} offers/s ` +
+    `(${((cpu.cores * 1000) / withoutClient).toFixed(0)} with the clients elsewhere; an API core alone ${(1000 / cpu.api).toFixed(0)}/s)`
+  );
 }

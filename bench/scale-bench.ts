@@ -6,13 +6,13 @@
  * went while the offers came in (Postgres backends, the API processes), read from /proc.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { createDataSource } from '../libs/database/src/data-source.js';
 import { findProjectRoot, seedKotaBlitar } from '../libs/database/src/seed/seed-kota-blitar.js';
+import { CLOCK_TICKS, postgresTicks, processTicks } from './process-cpu.js';
 import { startRoundRobinProxy } from './round-robin-proxy.js';
 import { runScaleDay, SCALE_DAY_PASSWORD, type ScaleDayOutcome } from './scale-day.js';
 
@@ -35,34 +35,6 @@ export interface ScaleBenchResult {
   throughputRatio: number;
   sameAwards: boolean;
   noDuplicates: boolean;
-}
-
-const CLOCK_TICKS = 100;
-
-/** utime + stime of a process, in ticks (0 when it is gone or /proc is not there). */
-function processTicks(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
-}
-
-/** Every local postgres process (backends and helpers): their CPU is Postgres'. */
-function postgresTicks(): number {
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === 'postgres')
-        total += processTicks(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return total;
 }
 
 async function freePort(): Promise<number> {
