@@ -58,16 +58,19 @@ function parseArgs(argv: string[]): { only: Part[]; quick: boolean; seed?: numbe
 
 /** The offer path now next to the figures kept from before the lean-offer-path work. */
 export function formatOfferPathBeforeAfter(now: ApiBenchResult): string {
-  const lines = ['Offer path, before (bench/results/reference-2026-12-02-offer-path-*.json) and this run:'];
+  const lines = ['Offer path, before (bench/results/reference-2026-12-03-offer-path-*.json) and this run:'];
   const describe = (name: string, api: ApiBenchResult) => {
     const trivial = api.trivialQuery
       ? (api.submitOffer.rowsPerSecond / api.trivialQuery.rowsPerSecond).toFixed(2)
       : '-';
-    return `  ${name.padEnd(10)} submitOffer ${api.submitOffer.rowsPerSecond.toFixed(1)} offers/s, p99 ${api.submitOffer.p99Ms.toFixed(0)} ms, ${api.submitOffer.errors} errors; / INSERT ceiling ${api.apiToCeilingRatio.toFixed(2)}; / trivial query ${trivial}`;
+    const cpu = api.submitOfferCpuMsPerOffer
+      ? `; CPU ms/offer API ${api.submitOfferCpuMsPerOffer.api.toFixed(2)}, Postgres ${api.submitOfferCpuMsPerOffer.postgres.toFixed(2)}`
+      : '';
+    return `  ${name.padEnd(10)} submitOffer ${api.submitOffer.rowsPerSecond.toFixed(1)} offers/s, p99 ${api.submitOffer.p99Ms.toFixed(0)} ms, ${api.submitOffer.errors} errors; / INSERT ceiling ${api.apiToCeilingRatio.toFixed(2)}; / trivial query ${trivial}${cpu}`;
   };
   for (const [name, file] of [
-    ['before', 'reference-2026-12-02-offer-path-before.json'],
-    ['after', 'reference-2026-12-02-offer-path-after.json'],
+    ['before', 'reference-2026-12-03-offer-path-before.json'],
+    ['after', 'reference-2026-12-03-offer-path-after.json'],
   ] as const) {
     const path = join(repoRoot(), 'bench/results', file);
     if (existsSync(path))
