@@ -546,6 +546,9 @@ describe('exports', () => {
       );
       return open === 0 ? true : undefined;
     });
+    // ...and gives its download slot back once its writer sees the closed socket.
+    const service = system.api.get(ExportsService);
+    await eventually(async () => (service.underWay === 0 ? true : undefined));
     const { rows } = await csv(`fulfilment.csv?${period}`);
     expect(rows.at(-1)!['Tanggal kirim']).toBe('TOTAL');
   });
@@ -568,6 +571,8 @@ describe('exports', () => {
       end: async () => undefined,
     };
     const underWay: Promise<void>[] = [];
+    // No other test's download may still hold a slot (the count is per process).
+    await eventually(async () => (service.underWay === 0 ? true : undefined));
     for (let i = 0; i < service.maxConcurrent; i++) {
       const prepared = await service.prepare(actor, 'invoices', '35.72', today, deliveryDate);
       underWay.push(prepared.write(stalledSink));

@@ -74,6 +74,11 @@ export class ExportsService {
     this.maxConcurrent = Math.max(1, Math.floor(config.databasePoolSize / 2));
   }
 
+  /** Downloads under way in this process now (a hung-up one counts until its writer stops). */
+  get underWay(): number {
+    return this.running;
+  }
+
   /** Authorises and validates; nothing is read for the rows until `write`. */
   async prepare(
     actor: Actor | null,
