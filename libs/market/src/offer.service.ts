@@ -60,24 +60,15 @@ const OFFER_CONTEXT_SQL = new PreparedStatement(
                    'grade', s.grade, 'consignorId', s.consignor_id, 'expiresOn', s.expires_on::text,
                    'returnedAt', s.returned_at)), '[]'::json)
             FROM stock_lot s WHERE s.id = ANY($3::uuid[])) AS lots,
-         -- Producers only when the signed-in market requires a certificate for one of the lines'
-         -- commodities (most offers need none; CASE skips the read); null means not read.
-         CASE WHEN EXISTS (
-                SELECT 1 FROM market_policy m
-                 CROSS JOIN LATERAL jsonb_array_elements(COALESCE(m.required_certificates, '[]'::jsonb)) r
-                 WHERE m.region_code = $5
-                   AND r->>'commodityCode' IN (SELECT dl.commodity_code FROM demand_line dl WHERE dl.id = ANY($2::uuid[])))
-              THEN (SELECT COALESCE(json_agg(json_build_object(
-                             'id', p.id, 'name', p.name,
-                             'certificates', (SELECT COALESCE(json_agg(json_build_object(
-                                                'kind', c.kind, 'validUntil', c.valid_until::text,
-                                                'commodityCodes', c.commodity_codes)), '[]'::json)
-                                                FROM certificate c WHERE c.organization_id = p.id))), '[]'::json)
-                      FROM organization p
-                     WHERE p.id = ANY(ARRAY[$1::uuid] || ARRAY(
-                             SELECT s.consignor_id FROM stock_lot s
-                              WHERE s.id = ANY($3::uuid[]) AND s.consignor_id IS NOT NULL)))
-         END AS producers`,
+         (SELECT COALESCE(json_agg(json_build_object(
+                   'id', p.id, 'name', p.name,
+                   'certificates', (SELECT COALESCE(json_agg(json_build_object(
+                                      'kind', c.kind, 'validUntil', c.valid_until::text,
+                                      'commodityCodes', c.commodity_codes)), '[]'::json)
+                                      FROM certificate c WHERE c.organization_id = p.id))), '[]'::json)
+            FROM organization p
+           WHERE p.id = $1
+              OR p.id IN (SELECT s.consignor_id FROM stock_lot s WHERE s.id = ANY($3::uuid[]))) AS producers`,
 );
 
 const DEADLOCK_DETECTED = '40P01';
@@ -331,7 +322,7 @@ export class OfferService {
       await this.offerRules.assertOffersEligible(
         this.dataSource.manager,
         cooperativeMarket,
-        { policy: catalog.policy, hetOn: catalog.hetOn, producers: producers ?? undefined },
+        { policy: catalog.policy, hetOn: catalog.hetOn, producers },
         rows.map((row, i) => ({
           ...row,
           index: parsed[i]!.index,
@@ -386,7 +377,7 @@ export class OfferService {
         quantity: string;
         reservedQuantity: string;
       })[];
-      producers: { id: string; name: string; certificates: HeldCertificate[] }[] | null;
+      producers: { id: string; name: string; certificates: HeldCertificate[] }[];
     })[] = await OFFER_CONTEXT_SQL.run(this.dataSource, [
       cooperativeId,
       lineIds,
@@ -422,14 +413,12 @@ export class OfferService {
           },
         ]),
       ),
-      producers:
-        row.producers &&
-        new Map(
-          row.producers.map((producer) => [
-            producer.id,
-            { name: producer.name, certificates: producer.certificates },
-          ]),
-        ),
+      producers: new Map(
+        row.producers.map((producer) => [
+          producer.id,
+          { name: producer.name, certificates: producer.certificates },
+        ]),
+      ),
       lots: new Map(
         row.lots.map((lot) => [
           lot.id,
@@ -582,11 +571,8 @@ interface OfferContext {
     { id: string; status: DemandStatus; biddingClosesAt: Date; marketCode: string; deliveryDate: string }
   >;
   lots: Map<string, OfferContextLot>;
-  /**
-   * The cooperative and the lots' consignors (who may produce an offer's goods) with their
-   * certificates; null when the signed-in market requires none for these lines (not read).
-   */
-  producers: Map<string, ProducerCertificates> | null;
+  /** The cooperative and the lots' consignors: who may produce an offer's goods, with their certificates. */
+  producers: Map<string, ProducerCertificates>;
 }
 
 interface OfferRow {
