@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import type { AwardInput, CertificateGap } from '../../award/src/award.types.js';
-import {
-  isAboveHet,
-  missingCertificates,
-  producerOf,
-  type HeldCertificate,
-} from '../../award/src/eligibility.js';
+import { isAboveHet, missingCertificates, producerOf } from '../../award/src/eligibility.js';
 import { CatalogService, type OfferCatalog } from '../../catalog/src/catalog.service.js';
 import { CertificatesService } from '../../catalog/src/certificates.service.js';
 import { ReferencePricesService } from '../../catalog/src/reference-prices.service.js';
@@ -22,17 +17,6 @@ export interface OfferJudgement {
   hetUnitPrice: bigint | null;
   certificateGap: CertificateGap | null;
 }
-
-/** A producer's name and certificates, when the caller read them already (the offer path does). */
-export interface ProducerCertificates {
-  name: string;
-  certificates: HeldCertificate[];
-}
-
-/** What the caller read already: the market's policy and HET and, optionally, the producers. */
-export type KnownRules = Pick<OfferCatalog, 'policy' | 'hetOn'> & {
-  producers?: ReadonlyMap<string, ProducerCertificates>;
-};
 
 /** What the rules read of a stock lot: whose it is and who produced it. */
 export type OfferLot = Pick<StockLotEntity, 'cooperativeId' | 'consignorId' | 'commodityCode'>;
@@ -67,8 +51,8 @@ export class OfferRulesService {
   async assertOffersEligible(
     tx: EntityManager,
     marketCode: string,
-    /** What the caller read already (policy, HET, producers): no reads for them here. */
-    known: KnownRules | null,
+    /** The market's catalog when the caller read it already (policy, HET): no reads for them here. */
+    known: Pick<OfferCatalog, 'policy' | 'hetOn'> | null,
     offers: { index: number; deliveryDate: string; stockLot: OfferLot; unitPrice: bigint }[],
     numbered: boolean,
   ): Promise<void> {
@@ -176,7 +160,7 @@ export class OfferRulesService {
     tx: EntityManager,
     marketCode: string,
     offers: readonly OfferToJudge[],
-    known: KnownRules | null = null,
+    known: Pick<OfferCatalog, 'policy' | 'hetOn'> | null = null,
   ): Promise<Map<string, OfferJudgement>> {
     const result = new Map<string, OfferJudgement>();
     if (offers.length === 0) return result;
@@ -185,17 +169,10 @@ export class OfferRulesService {
     const needsCertificates = offers.some((o) =>
       policy.requiredCertificates.some((r) => r.commodityCode === o.commodityCode),
     );
-    const knownProducers = known?.producers;
-    const held: Map<string, HeldCertificate[]> = !needsCertificates
-      ? new Map()
-      : knownProducers
-        ? new Map(producerIds.map((id) => [id, knownProducers.get(id)?.certificates ?? []]))
-        : await this.certificates.heldBy(tx, producerIds);
-    const names: Map<string, string> = !needsCertificates
-      ? new Map()
-      : knownProducers
-        ? new Map([...knownProducers].map(([id, producer]) => [id, producer.name]))
-        : new Map((await tx.findBy(OrganizationEntity, { id: In(producerIds) })).map((o) => [o.id, o.name]));
+    const held = needsCertificates ? await this.certificates.heldBy(tx, producerIds) : new Map();
+    const names = needsCertificates
+      ? new Map((await tx.findBy(OrganizationEntity, { id: In(producerIds) })).map((o) => [o.id, o.name]))
+      : new Map<string, string>();
     const hetByDate = new Map<string, Map<string, bigint>>();
     for (const date of new Set(offers.map((o) => o.deliveryDate))) {
       const codes = offers.filter((o) => o.deliveryDate === date).map((o) => o.commodityCode);

@@ -15,8 +15,7 @@ import {
   REFERENCE_PRICE_FACTOR,
   unitPriceLimit,
 } from '../../core/src/rupiah.js';
-import { OfferRulesService, type ProducerCertificates } from './offer-rules.service.js';
-import type { HeldCertificate } from '../../award/src/eligibility.js';
+import { OfferRulesService } from './offer-rules.service.js';
 import {
   CatalogService,
   offerCatalogColumns,
@@ -42,7 +41,7 @@ import { lockRow } from '../../database/src/lock-row.js';
 
 /** Bidding: the open lines a cooperative sees, its sealed offers, withdrawal and counts. */
 const OFFER_CONTEXT_SQL = new PreparedStatement(
-  'pgz_offer_context_v3',
+  'pgz_offer_context_v2',
   `SELECT
          ${offerCatalogColumns('$4', '$5')},
          (SELECT json_build_object('regionCode', o.region_code, 'suspended', COALESCE(o.suspended, false))
@@ -59,16 +58,7 @@ const OFFER_CONTEXT_SQL = new PreparedStatement(
                    'quantity', s.quantity::text, 'reservedQuantity', s.reserved_quantity::text,
                    'grade', s.grade, 'consignorId', s.consignor_id, 'expiresOn', s.expires_on::text,
                    'returnedAt', s.returned_at)), '[]'::json)
-            FROM stock_lot s WHERE s.id = ANY($3::uuid[])) AS lots,
-         (SELECT COALESCE(json_agg(json_build_object(
-                   'id', p.id, 'name', p.name,
-                   'certificates', (SELECT COALESCE(json_agg(json_build_object(
-                                      'kind', c.kind, 'validUntil', c.valid_until::text,
-                                      'commodityCodes', c.commodity_codes)), '[]'::json)
-                                      FROM certificate c WHERE c.organization_id = p.id))), '[]'::json)
-            FROM organization p
-           WHERE p.id = $1
-              OR p.id IN (SELECT s.consignor_id FROM stock_lot s WHERE s.id = ANY($3::uuid[]))) AS producers`,
+            FROM stock_lot s WHERE s.id = ANY($3::uuid[])) AS lots`,
 );
 
 const DEADLOCK_DETECTED = '40P01';
@@ -175,7 +165,7 @@ export class OfferService {
     // not stored and the checks run again on fresh reads, which name what changed.
     for (let attempt = 1; ; attempt++) {
       const context = await this.readOfferContext(cooperativeId, lineIds, lotIds, signedInMarket);
-      const { cooperative, lines, demands, lots, producers, signedInCatalog } = context;
+      const { cooperative, lines, demands, lots, signedInCatalog } = context;
       if (cooperative.suspended) {
         throw DomainError.forbidden(
           'Your cooperative is suspended and cannot make offers',
@@ -322,7 +312,7 @@ export class OfferService {
       await this.offerRules.assertOffersEligible(
         this.dataSource.manager,
         cooperativeMarket,
-        { policy: catalog.policy, hetOn: catalog.hetOn, producers },
+        catalog,
         rows.map((row, i) => ({
           ...row,
           index: parsed[i]!.index,
@@ -377,7 +367,6 @@ export class OfferService {
         quantity: string;
         reservedQuantity: string;
       })[];
-      producers: { id: string; name: string; certificates: HeldCertificate[] }[];
     })[] = await OFFER_CONTEXT_SQL.run(this.dataSource, [
       cooperativeId,
       lineIds,
@@ -411,12 +400,6 @@ export class OfferService {
             marketCode: line.marketCode,
             deliveryDate: line.deliveryDate,
           },
-        ]),
-      ),
-      producers: new Map(
-        row.producers.map((producer) => [
-          producer.id,
-          { name: producer.name, certificates: producer.certificates },
         ]),
       ),
       lots: new Map(
@@ -571,8 +554,6 @@ interface OfferContext {
     { id: string; status: DemandStatus; biddingClosesAt: Date; marketCode: string; deliveryDate: string }
   >;
   lots: Map<string, OfferContextLot>;
-  /** The cooperative and the lots' consignors: who may produce an offer's goods, with their certificates. */
-  producers: Map<string, ProducerCertificates>;
 }
 
 interface OfferRow {
