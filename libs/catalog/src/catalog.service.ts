@@ -64,17 +64,24 @@ export interface MarketPolicyChange {
 }
 
 /**
- * The select-list of what the offer path needs from the catalog: every reference price of a
- * region chain and the market's policy, as JSON. The offer path puts it into its own context
- * statement (one round trip for both); `offerCatalogFromRow` reads the two columns back.
+ * The select-list of what the offer path needs from the catalog: the reference prices of a
+ * region chain (of some commodities, or all) and the market's policy, as JSON. The offer path
+ * puts it into its own context statement (one round trip for both); `offerCatalogFromRow` reads
+ * the two columns back.
  */
-export function offerCatalogColumns(chainParam: string, marketParam: string): string {
+export function offerCatalogColumns(
+  chainParam: string,
+  marketParam: string,
+  /** A subquery of commodity codes: only their reference prices (all when absent). */
+  commoditiesSql?: string,
+): string {
+  const commodities = commoditiesSql ? ` AND p.commodity_code IN (${commoditiesSql})` : '';
   return `(SELECT COALESCE(json_agg(json_build_object(
                    'id', p.id, 'commodityCode', p.commodity_code, 'regionCode', p.region_code,
                    'unitPrice', p.unit_price::text, 'validFrom', p.valid_from::text, 'kind', p.kind,
                    'source', p.source)
                    ORDER BY p.commodity_code, length(p.region_code) DESC, p.valid_from DESC), '[]'::json)
-            FROM reference_price p WHERE p.region_code = ANY(${chainParam}::varchar[])) AS catalog_prices,
+            FROM reference_price p WHERE p.region_code = ANY(${chainParam}::varchar[])${commodities}) AS catalog_prices,
          (SELECT json_build_object(
                    'maxSuppliersPerLine', m.max_suppliers_per_line, 'weightPrice', m.weight_price,
                    'weightQuality', m.weight_quality, 'weightDistance', m.weight_distance,
