@@ -179,15 +179,15 @@ export interface AwardOptions {
   branchAndBound?: boolean;
   /**
    * Work units the branch and bound may spend per component in its first round. Default 150,000.
-   * What a component where the split rules bind does not spend (proven early, or nothing to
-   * search) is pooled over the batch for the second round (`sharedSearchWork`).
+   * What a component does not spend (its LP optimum keeps the rules, its coverage is the bound's,
+   * or its search finished early) is pooled over the batch for the second round (`sharedSearchWork`).
    */
   branchAndBoundWork?: number;
   /**
    * A second round of the search for the components still open after the first (coverage below
-   * the LP bound's, not proven), with the work the batch's other searches left unspent, shared
-   * evenly. Default true; false gives the optimal-4 allocation (kept to measure it in bench/ and
-   * in the tests).
+   * the LP bound's, not proven), with what the batch's components left of their search
+   * allowances, shared evenly. Default true; false gives the optimal-4 allocation (kept to
+   * measure it in bench/ and in the tests).
    */
   sharedSearchWork?: boolean;
 }

@@ -81,6 +81,8 @@ export interface SearchHow {
   lazy?: boolean;
   /** Tighter relaxation: at most one award below the minimum per line counts. */
   strong?: boolean;
+  /** Lines that must be completely covered (a neighbourhood: only allocations where they are). */
+  complete?: Uint8Array;
 }
 
 export function branchAndBound(
@@ -92,7 +94,7 @@ export function branchAndBound(
   roundToRules?: (flow: Float64Array) => Float64Array,
   how: SearchHow = {},
 ): BranchAndBoundResult {
-  const { rootState, lazy = false, strong = false } = how;
+  const { rootState, lazy = false, strong = false, complete } = how;
   const f = p.flow;
   const n = f.arcLot.length;
   const L = f.lineCap.length;
@@ -221,6 +223,7 @@ export function branchAndBound(
     mustComplete.fill(0);
     hasSmall.fill(0);
     for (let i = 0; i < L; i++) {
+      if (complete?.[i]) mustComplete[i] = 1;
       let decided = 0;
       for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
         const s = state[a];
@@ -455,6 +458,8 @@ const NEIGHBOURHOOD_SHARE = 0.5;
 /** Work for one neighbourhood's tree search. */
 const NEIGHBOURHOOD_WORK = 20_000;
 const NEIGHBOURHOOD_PASSES = 2;
+/** Work for the tree search of a neighbourhood where one line must be complete (second round). */
+const COMPLETE_WORK = 150_000;
 
 /**
  * The search of one component: first neighbourhoods, each an exact tree search on a few lines
@@ -466,9 +471,10 @@ const NEIGHBOURHOOD_PASSES = 2;
  * Round 1 (optimal-4): the line alone, and with each line that takes stock from a lot it is
  * offered. Round 2 (optimal-5, the work other searches of the batch left unspent): the line with
  * two such lines, one a rival of the line or of the other rival (the line takes the first's
- * stock, which takes the second's): where optimal-4 stopped, the gain is typically such a chain.
- * Round 2's trees solve a node's children only until one keeps its parent's bound, and count at
- * most one offer that cannot reach the minimum per line (a tighter bound; see `SearchHow`).
+ * stock, which takes the second's): where optimal-4 stopped, the gain is typically such a chain;
+ * then, for each line not complete, the whole component with that line required complete. Round
+ * 2's trees solve a node's children only until one keeps its parent's bound, and count at most
+ * one offer that cannot reach the minimum per line (a tighter bound; see `SearchHow`).
  */
 export function searchComponent(
   p: BranchAndBoundProblem,
@@ -557,6 +563,24 @@ export function searchComponent(
       }
     }
     if (!passImproved) break;
+  }
+  if (round === 2) {
+    // Then each line not completely covered must be, every line free: the flow serves it first
+    // and the tree fixes the rules around it, however many lines that moves (blitar-2040's
+    // sugar: six of eleven).
+    for (let i = 0; i < L && local.left > 0; i++) {
+      let filled = 0;
+      for (let a = lineStart[i]; a < lineStart[i + 1]; a++) filled += current[a];
+      if (filled >= f.lineCap[i]) continue;
+      const forced = new Uint8Array(L);
+      forced[i] = 1;
+      const r = branchAndBound(p, current, local, COMPLETE_WORK, roundToRules, { ...how, complete: forced });
+      nodes += r.nodes;
+      if (r.flow) {
+        current = r.flow;
+        improved = true;
+      }
+    }
   }
   own.left -= share - local.left;
   const whole = branchAndBound(p, current, own, own.left, roundToRules, how);

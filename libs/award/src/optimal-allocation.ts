@@ -296,9 +296,10 @@ export function allocateOptimal(
     };
     finished.push(done);
     if (status !== 'exact' && !coverageOpen) report.provenOptimalComponents++;
+    // Every component's search allowance; what it does not spend (nothing where the LP optimum
+    // keeps the rules or coverage is already the bound's) goes to the pool for the second round.
+    if (opts.branchAndBound) pool += opts.branchAndBoundWork;
     if (status === 'exact' || !opts.branchAndBound) continue;
-    // The search's allowance; what a component does not spend goes to the pool for the second round.
-    pool += opts.branchAndBoundWork;
     if (budget.left > 0 && coverageOpen) {
       // The repair and the local search change a line or two at a time; where many small lines
       // share a few lots the optimum needs a coordinated change: search it exactly (bounded).
@@ -308,9 +309,11 @@ export function allocateOptimal(
     }
   }
 
-  // Second round: work the first round's searches did not spend (components proven early, or
-  // with nothing to search) goes to the components still open, shared evenly in component order.
-  // Each still spends at most its component's budget: the same input gives the same output.
+  // Second round: the allowance the first round did not spend (components exact, proven early,
+  // or with nothing to search) goes to the components still open, shared evenly in component
+  // order (what one leaves goes on to the next). The batch's search work stays within its
+  // components' allowances, each component within its own budget, and the same input gives the
+  // same output.
   pool = Math.max(0, pool - finished.reduce((s, c) => s + c.searchWork, 0));
   const open = opts.sharedSearchWork ? finished.filter((c) => c.open) : [];
   for (let i = 0; i < open.length; i++) {
