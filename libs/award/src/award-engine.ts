@@ -27,7 +27,7 @@ import { allocateOptimal, FILL_WEIGHT } from './optimal-allocation.js';
 import { compareIds, invalidReasonOf, rankLineOffers, type RankedOffer } from './scoring.js';
 
 /** Stored with every evaluation, so an award can always be traced to the rules that made it. */
-export const ENGINE_VERSION = 'optimal-4';
+export const ENGINE_VERSION = 'optimal-5';
 
 /** Version stamped on results of `evaluateBatchGreedy` (the v1 allocation). */
 export const GREEDY_ENGINE_VERSION = 'greedy-1';

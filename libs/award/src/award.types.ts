@@ -177,8 +177,19 @@ export interface AwardOptions {
    * optimal-3 allocation (kept to measure the search in bench/ and in the tests).
    */
   branchAndBound?: boolean;
-  /** Work units the branch and bound may spend per component. Default 150,000. */
+  /**
+   * Work units the branch and bound may spend per component in its first round. Default 150,000.
+   * What a component does not spend (its LP optimum keeps the rules, its coverage is the bound's,
+   * or its search finished early) is pooled over the batch for the second round (`sharedSearchWork`).
+   */
   branchAndBoundWork?: number;
+  /**
+   * A second round of the search for the components still open after the first (coverage below
+   * the LP bound's, not proven), with what the batch's components left of their search
+   * allowances, shared evenly. Default true; false gives the optimal-4 allocation (kept to
+   * measure it in bench/ and in the tests).
+   */
+  sharedSearchWork?: boolean;
 }
 
 /** A later round for lines that lost their supplier (a cooperative declined, a delivery failed). */

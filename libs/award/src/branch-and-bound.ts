@@ -1,7 +1,8 @@
 import { solveLexMaxFlow, type FlowProblem, type WorkBudget } from './flow-solver.js';
 
 /**
- * Exact branch and bound for one component where the split rules bind (engine optimal-4).
+ * Exact branch and bound for one component where the split rules bind (engine optimal-4; the
+ * second round of optimal-5, see `searchComponent`).
  *
  * Why: the repair and the local search fix the LP optimum line by line, and where several small
  * lines share a few lots (sugar lines of 15 kg with a 5 kg minimum, rice lines sharing lots) the
@@ -55,7 +56,8 @@ const COVERAGE_EPS = 1e-9;
 
 interface Node {
   state: Uint8Array;
-  flow: Float64Array;
+  /** Null for a node not solved yet: its coverage and score are its parent's (a valid bound). */
+  flow: Float64Array | null;
   coverage: number;
   score: number;
   feasible: boolean;
@@ -71,6 +73,18 @@ function lexBetter(c1: number, _s1: number, c0: number, _s0: number): boolean {
   return c1 > c0 + COVERAGE_EPS;
 }
 
+/** How a tree search runs (the first round's: all defaults). */
+export interface SearchHow {
+  /** Decisions already taken at the root (default: none). */
+  rootState?: Uint8Array;
+  /** Solve a node's children only until one keeps its bound. */
+  lazy?: boolean;
+  /** Tighter relaxation: at most one award below the minimum per line counts. */
+  strong?: boolean;
+  /** Lines that must be completely covered (a neighbourhood: only allocations where they are). */
+  complete?: Uint8Array;
+}
+
 export function branchAndBound(
   p: BranchAndBoundProblem,
   incumbent: Float64Array,
@@ -78,9 +92,9 @@ export function branchAndBound(
   workLimit: number,
   /** Makes an allocation within the lots and offers keep the split rules too (a heuristic). */
   roundToRules?: (flow: Float64Array) => Float64Array,
-  /** Decisions already taken at the root (default: none). */
-  rootState?: Uint8Array,
+  how: SearchHow = {},
 ): BranchAndBoundResult {
+  const { rootState, lazy = false, strong = false, complete } = how;
   const f = p.flow;
   const n = f.arcLot.length;
   const L = f.lineCap.length;
@@ -120,6 +134,7 @@ export function branchAndBound(
   const banned = new Uint8Array(n);
   const fixed = new Float64Array(n);
   const mustComplete = new Uint8Array(L);
+  const hasSmall = new Uint8Array(L);
   const problem: FlowProblem = { ...f, lotCap, lineCap, arcCap, lineKey };
 
   let nextId = 0;
@@ -154,9 +169,34 @@ export function branchAndBound(
         }
         freeMost.sort((x, y) => y - x);
         let reach = decidedMost;
-        for (let j = 0; j < cap - decided && j < freeMost.length; j++) reach += freeMost[j];
+        if (strong && minimum > 0) {
+          // At most one award below the minimum per line, none besides a decided small one: of
+          // the offers that cannot reach the minimum, one at most counts.
+          let tinyAllowed = !hasSmall[i];
+          for (let j = 0, taken = 0; taken < cap - decided && j < freeMost.length; j++) {
+            if (freeMost[j] < minimum) {
+              if (!tinyAllowed) break;
+              tinyAllowed = false;
+            }
+            reach += freeMost[j];
+            taken++;
+          }
+        } else {
+          for (let j = 0; j < cap - decided && j < freeMost.length; j++) reach += freeMost[j];
+        }
         const canComplete = reach >= q;
         if (mustComplete[i] && !canComplete) return false;
+        if (strong && pass === 0 && hasSmall[i] && minimum > 0) {
+          // The line has its small award: an offer that cannot reach the minimum would be a second.
+          let changed = false;
+          for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
+            if (!banned[a] && state[a] === FREE && most[a] < minimum) {
+              banned[a] = 1;
+              changed = true;
+            }
+          }
+          if (changed) continue;
+        }
         if (pass === 0 && !canComplete && minimum > 0) {
           let changed = false;
           for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
@@ -181,7 +221,9 @@ export function branchAndBound(
     lotCap.set(f.lotCap);
     lineCap.set(f.lineCap);
     mustComplete.fill(0);
+    hasSmall.fill(0);
     for (let i = 0; i < L; i++) {
+      if (complete?.[i]) mustComplete[i] = 1;
       let decided = 0;
       for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
         const s = state[a];
@@ -194,6 +236,7 @@ export function branchAndBound(
           lower = 1;
           upper = Math.min(upper, minimum - 1);
           mustComplete[i] = 1;
+          hasSmall[i] = 1;
         } else if (s === POSITIVE) lower = 1;
         if (s !== FREE && s !== BANNED) decided++;
         if (upper < lower) return null;
@@ -239,7 +282,7 @@ export function branchAndBound(
 
   /** The free award to branch on: on the first line breaking a rule, its smallest free award. */
   const branchArc = (node: Node): number => {
-    const x = node.flow;
+    const x = node.flow!;
     for (let i = 0; i < L; i++) {
       let filled = 0;
       let awarded = 0;
@@ -303,7 +346,7 @@ export function branchAndBound(
     if (!node || !lexBetter(node.coverage, node.score, bestCoverage, bestScore)) return null;
     if (!node.feasible && roundToRules) {
       // The node's flow made to keep the rules (cheap, no solve): often a better incumbent.
-      const rounded = roundToRules(Float64Array.from(node.flow));
+      const rounded = roundToRules(Float64Array.from(node.flow!));
       const [coverage, score] = valueOf(rounded);
       own.left -= n;
       if (accepts(coverage, score)) {
@@ -323,21 +366,55 @@ export function branchAndBound(
     return node;
   };
 
+  /**
+   * The children of a node, best first to solve: where the branched award stays as it is in the
+   * node's flow (its line complete: the line's small award; at least half the minimum: raised to
+   * it; else excluded). Once a child keeps its parent's bound no sibling can do better, so the
+   * others are kept unsolved (bounded by the parent) and solved only if the search comes back.
+   */
   const childrenOf = (node: Node): Node[] => {
     const a = branchArc(node);
     if (a < 0) return []; // cannot happen: an infeasible node always has a free award to branch on
     const line = f.arcLine[a];
     const minimum = lineMinimum[line];
-    let hasSmall = false;
-    for (let b = lineStart[line]; b < lineStart[line + 1]; b++) if (node.state[b] === SMALL) hasSmall = true;
-    const kinds = minimum > 0 ? [AT_LEAST_MIN, BANNED, ...(hasSmall ? [] : [SMALL])] : [POSITIVE, BANNED];
+    const x = node.flow![a];
+    let smallDecided = false;
+    let filled = 0;
+    for (let b = lineStart[line]; b < lineStart[line + 1]; b++) {
+      if (node.state[b] === SMALL) smallDecided = true;
+      filled += node.flow![b];
+    }
+    let kinds = minimum > 0 ? [AT_LEAST_MIN, BANNED, ...(smallDecided ? [] : [SMALL])] : [POSITIVE, BANNED];
+    if (lazy && minimum > 0) {
+      const first =
+        !smallDecided && x < minimum && filled === f.lineCap[line]
+          ? SMALL
+          : x >= minimum / 2
+            ? AT_LEAST_MIN
+            : BANNED;
+      kinds = [first, ...kinds.filter((k) => k !== first)];
+    }
     const open: Node[] = [];
+    let kept = false;
     for (const kind of kinds) {
       const state = Uint8Array.from(node.state);
       state[a] = kind;
+      if (kept) {
+        open.push({
+          state,
+          flow: null,
+          coverage: node.coverage,
+          score: node.score,
+          feasible: false,
+          id: nextId++,
+        });
+        continue;
+      }
       const child = consider(solve(state));
       if (exhausted) break;
-      if (child) open.push(child);
+      if (!child) continue;
+      open.push(child);
+      if (lazy && child.coverage >= node.coverage - COVERAGE_EPS) kept = true;
     }
     return open;
   };
@@ -349,13 +426,23 @@ export function branchAndBound(
   if (root) push(root);
   while (heap.length > 0 && !exhausted) {
     let node: Node | null = pop();
+    if (!node.flow) {
+      // Solved only now that the search came back to it.
+      if (!lexBetter(node.coverage, node.score, bestCoverage, bestScore)) continue;
+      node = consider(solve(node.state));
+      if (exhausted || !node) continue;
+      if (heap.length > 0 && above(heap[0], node)) {
+        push(node);
+        continue;
+      }
+    }
     while (node && !exhausted) {
       nodes++;
       if (!lexBetter(node.coverage, node.score, bestCoverage, bestScore)) break;
       const open = childrenOf(node);
       let next: Node | null = null;
       for (const child of open) {
-        if (!next || above(child, next)) next = child;
+        if (child.flow && (!next || above(child, next))) next = child;
       }
       for (const child of open) if (child !== next) push(child);
       node = next;
@@ -371,13 +458,23 @@ const NEIGHBOURHOOD_SHARE = 0.5;
 /** Work for one neighbourhood's tree search. */
 const NEIGHBOURHOOD_WORK = 20_000;
 const NEIGHBOURHOOD_PASSES = 2;
+/** Work for the tree search of a neighbourhood where one line must be complete (second round). */
+const COMPLETE_WORK = 150_000;
 
 /**
- * The search of one component: first neighbourhoods (each line not completely covered, alone
- * and with each line that takes stock from a lot it is offered: those lines' offers are free,
- * every other line keeps which offers it has, awarded at least the minimum or as its small award,
- * while the flow may still move quantities on every line), each an exact tree search on a few
- * lines; then the tree search of the whole component from the best allocation found.
+ * The search of one component: first neighbourhoods, each an exact tree search on a few lines
+ * (their offers free; every other line keeps which offers it has, awarded at least the minimum
+ * or as its small award, while the flow may still move quantities on every line), around each
+ * line not completely covered; then the tree search of the whole component from the best
+ * allocation found.
+ *
+ * Round 1 (optimal-4): the line alone, and with each line that takes stock from a lot it is
+ * offered. Round 2 (optimal-5, the work other searches of the batch left unspent): the line with
+ * two such lines, one a rival of the line or of the other rival (the line takes the first's
+ * stock, which takes the second's): where optimal-4 stopped, the gain is typically such a chain;
+ * then, for each line not complete, the whole component with that line required complete. Round
+ * 2's trees solve a node's children only until one keeps its parent's bound, and count at most
+ * one offer that cannot reach the minimum per line (a tighter bound; see `SearchHow`).
  */
 export function searchComponent(
   p: BranchAndBoundProblem,
@@ -385,6 +482,7 @@ export function searchComponent(
   budget: WorkBudget,
   workLimit: number,
   roundToRules?: (flow: Float64Array) => Float64Array,
+  round: 1 | 2 = 1,
 ): BranchAndBoundResult {
   const f = p.flow;
   const n = f.arcLot.length;
@@ -394,6 +492,7 @@ export function searchComponent(
   const start = own.left;
   const share = Math.floor(own.left * NEIGHBOURHOOD_SHARE);
   const local: WorkBudget = { left: share, deadline: budget.deadline };
+  const how: SearchHow = round === 1 ? {} : { lazy: true, strong: true };
   let current = incumbent;
   let improved = false;
   let nodes = 0;
@@ -410,6 +509,38 @@ export function searchComponent(
     for (const i of free) state.fill(FREE, lineStart[i], lineStart[i + 1]);
     return state;
   };
+  /** Lines other than i taking stock from a lot line i is offered, in line order. */
+  const rivalsOf = (i: number): number[] => {
+    const lots = new Set<number>();
+    for (let a = lineStart[i]; a < lineStart[i + 1]; a++) lots.add(f.arcLot[a]);
+    const rivals: number[] = [];
+    for (let j = 0; j < L; j++) {
+      if (j === i) continue;
+      for (let b = lineStart[j]; b < lineStart[j + 1]; b++) {
+        if (current[b] > 0 && lots.has(f.arcLot[b])) {
+          rivals.push(j);
+          break;
+        }
+      }
+    }
+    return rivals;
+  };
+  const neighbourhoodsOf = (i: number): number[][] => {
+    const rivals = rivalsOf(i);
+    if (round === 1) return [[i], ...rivals.map((j) => [i, j])];
+    const chains: number[][] = [];
+    const first = new Set(rivals);
+    for (const j of rivals) {
+      const second = new Set([...rivals, ...rivalsOf(j)]);
+      second.delete(i);
+      second.delete(j);
+      for (const k of [...second].sort((x, y) => x - y)) {
+        if (first.has(k) && k < j) continue; // {i, k, j} comes with k
+        chains.push([i, j, k]);
+      }
+    }
+    return chains;
+  };
 
   for (let pass = 0; pass < NEIGHBOURHOOD_PASSES && local.left > 0; pass++) {
     let passImproved = false;
@@ -417,22 +548,12 @@ export function searchComponent(
       let filled = 0;
       for (let a = lineStart[i]; a < lineStart[i + 1]; a++) filled += current[a];
       if (filled >= f.lineCap[i]) continue;
-      // Lines taking stock from a lot line i is offered.
-      const lots = new Set<number>();
-      for (let a = lineStart[i]; a < lineStart[i + 1]; a++) lots.add(f.arcLot[a]);
-      const rivals: number[] = [];
-      for (let j = 0; j < L; j++) {
-        if (j === i) continue;
-        for (let b = lineStart[j]; b < lineStart[j + 1]; b++) {
-          if (current[b] > 0 && lots.has(f.arcLot[b])) {
-            rivals.push(j);
-            break;
-          }
-        }
-      }
-      for (const free of [[i], ...rivals.map((j) => [i, j])]) {
+      for (const free of neighbourhoodsOf(i)) {
         if (local.left <= 0) break;
-        const r = branchAndBound(p, current, local, NEIGHBOURHOOD_WORK, roundToRules, structure(free));
+        const r = branchAndBound(p, current, local, NEIGHBOURHOOD_WORK, roundToRules, {
+          ...how,
+          rootState: structure(free),
+        });
         nodes += r.nodes;
         if (r.flow) {
           current = r.flow;
@@ -443,8 +564,26 @@ export function searchComponent(
     }
     if (!passImproved) break;
   }
+  if (round === 2) {
+    // Then each line not completely covered must be, every line free: the flow serves it first
+    // and the tree fixes the rules around it, however many lines that moves (blitar-2040's
+    // sugar: six of eleven).
+    for (let i = 0; i < L && local.left > 0; i++) {
+      let filled = 0;
+      for (let a = lineStart[i]; a < lineStart[i + 1]; a++) filled += current[a];
+      if (filled >= f.lineCap[i]) continue;
+      const forced = new Uint8Array(L);
+      forced[i] = 1;
+      const r = branchAndBound(p, current, local, COMPLETE_WORK, roundToRules, { ...how, complete: forced });
+      nodes += r.nodes;
+      if (r.flow) {
+        current = r.flow;
+        improved = true;
+      }
+    }
+  }
   own.left -= share - local.left;
-  const whole = branchAndBound(p, current, own, own.left, roundToRules);
+  const whole = branchAndBound(p, current, own, own.left, roundToRules, how);
   nodes += whole.nodes;
   budget.left -= start - own.left;
   return { flow: whole.flow ?? (improved ? current : null), nodes, proven: whole.proven };

@@ -13,7 +13,8 @@ import { improveLocally } from './local-search.js';
 import { compareIds, type RankedOffer } from './scoring.js';
 
 /**
- * Optimal allocation (engine version optimal-3: optimal-2 plus the local search after the repair).
+ * Optimal allocation (engine version optimal-5: the repair, local search and branch and bound,
+ * with the batch's unspent search work shared by the components still open).
  *
  * The batch decomposes into components: lots of one commodity and the lines they are offered
  * to, linked by valid offers (a lot holds one commodity, so components never mix commodities).
@@ -38,10 +39,14 @@ import { compareIds, type RankedOffer } from './scoring.js';
  *    making it worse, and a last top-up gives away stock still free.
  * 4. If the component's work budget runs out, the best of greedy v1 and the whole-line rule is
  *    used instead: path `greedy-fallback`.
+ * 5. Where coverage is still below the LP bound's, the branch and bound (optimal-4,
+ *    branch-and-bound.ts) searches the component, at most `branchAndBoundWork` units. Then
+ *    (optimal-5) the work those searches left unspent over the batch (components proven early,
+ *    or with nothing to search) is shared by the components still open, for a second round
+ *    that starts from the first's allocation and only accepts better: never worse than optimal-4.
  *
- * The split rules make the real problem a MIP; measured against HiGHS's MIP optimum on Kota
- * Blitar-sized synthetic days the repaired allocations come within about 0.2%, and the local
- * search closes part of that (see the MIP gap table of `npm run bench`).
+ * The split rules make the real problem a MIP; see the MIP gap table of `npm run bench` and
+ * libs/award/README.md for how far each step is from HiGHS's MIP optimum.
  */
 
 export const DEFAULT_AWARD_OPTIONS: Readonly<Required<AwardOptions>> = Object.freeze({
@@ -52,6 +57,7 @@ export const DEFAULT_AWARD_OPTIONS: Readonly<Required<AwardOptions>> = Object.fr
   localSearch: true,
   branchAndBound: true,
   branchAndBoundWork: 150_000,
+  sharedSearchWork: true,
 });
 
 /** Weight of filling demand in the objective; the score part of a line is at most 1. */
@@ -154,6 +160,39 @@ export function allocateOptimal(
   };
   let lpComplete = true;
 
+  const finished: Finished[] = [];
+  let pool = 0;
+  /** Searches a component from its allocation (see branch-and-bound.ts); true when proven optimal. */
+  const search = (c: Finished, limit: number, round: 1 | 2): boolean => {
+    const { view, budget, final, banReason } = c;
+    const left = budget.left;
+    const searched = searchComponent(
+      {
+        flow: view.problem,
+        lineStart: view.lineStart,
+        lineMinimum: view.lineMinimum,
+        arcTotal: view.arcTotal,
+        cap: view.cap,
+      },
+      final.flow,
+      budget,
+      limit,
+      (x) => roundToRules(view, x),
+      round,
+    );
+    c.searchWork += left - budget.left;
+    report.branchAndBoundNodes += searched.nodes;
+    if (searched.flow) {
+      const before = Float64Array.from(final.flow);
+      final.flow.set(searched.flow);
+      topUp(view, final.flow);
+      c.won = true;
+      if (final.kind === 'flow') {
+        for (let a = 0; a < view.n; a++) if (final.flow[a] !== before[a]) banReason[a] = NO_BAN;
+      }
+    }
+    return searched.proven;
+  };
   for (const compLines of componentLines) {
     const view = componentView(compLines, lineArcStart, arcLot, arcOffer, sortedLots, demand, minimumOf, cap);
     const budget: WorkBudget = {
@@ -194,8 +233,6 @@ export function allocateOptimal(
     } else {
       lpComplete = false;
     }
-    const workCounted = opts.workBudgetPerComponent - budget.left;
-    report.work += workCounted;
     report.repairRounds += rounds;
     if (!repaired) status = 'fallback';
     const flow = repaired?.flow ?? null;
@@ -246,36 +283,51 @@ export function allocateOptimal(
     }
     // Coverage equal to the LP bound's is optimal: nothing for the search to find.
     const coverageOpen = lp !== null && coverageOf(view, lp.flow) > coverageOf(view, final.flow) + 1e-9;
+    const done: Finished = {
+      view,
+      budget,
+      final,
+      status,
+      banReason,
+      banProposed,
+      searchWork: 0,
+      open: false,
+      won: false,
+    };
+    finished.push(done);
     if (status !== 'exact' && !coverageOpen) report.provenOptimalComponents++;
-    if (status !== 'exact' && opts.branchAndBound && budget.left > 0 && coverageOpen) {
+    // Every component's search allowance; what it does not spend (nothing where the LP optimum
+    // keeps the rules or coverage is already the bound's) goes to the pool for the second round.
+    if (opts.branchAndBound) pool += opts.branchAndBoundWork;
+    if (status === 'exact' || !opts.branchAndBound) continue;
+    if (budget.left > 0 && coverageOpen) {
       // The repair and the local search change a line or two at a time; where many small lines
       // share a few lots the optimum needs a coordinated change: search it exactly (bounded).
-      const searched = searchComponent(
-        {
-          flow: view.problem,
-          lineStart: view.lineStart,
-          lineMinimum: view.lineMinimum,
-          arcTotal: view.arcTotal,
-          cap: view.cap,
-        },
-        final.flow,
-        budget,
-        opts.branchAndBoundWork,
-        (x) => roundToRules(view, x),
-      );
-      report.branchAndBoundNodes += searched.nodes;
-      if (searched.proven) report.provenOptimalComponents++;
-      if (searched.flow) {
-        const before = Float64Array.from(final.flow);
-        final.flow.set(searched.flow);
-        topUp(view, final.flow);
-        report.branchAndBoundWins++;
-        if (final.kind === 'flow') {
-          for (let a = 0; a < view.n; a++) if (final.flow[a] !== before[a]) banReason[a] = NO_BAN;
-        }
-      }
+      const proven = search(done, opts.branchAndBoundWork, 1);
+      if (proven) report.provenOptimalComponents++;
+      else done.open = budget.left > 0;
     }
-    report.work += opts.workBudgetPerComponent - budget.left - workCounted;
+  }
+
+  // Second round: the allowance the first round did not spend (components exact, proven early,
+  // or with nothing to search) goes to the components still open, shared evenly in component
+  // order (what one leaves goes on to the next). The batch's search work stays within its
+  // components' allowances, each component within its own budget, and the same input gives the
+  // same output.
+  pool = Math.max(0, pool - finished.reduce((s, c) => s + c.searchWork, 0));
+  const open = opts.sharedSearchWork ? finished.filter((c) => c.open) : [];
+  for (let i = 0; i < open.length; i++) {
+    const share = Math.floor(pool / (open.length - i));
+    if (share < MIN_SECOND_ROUND_WORK) continue;
+    const before = open[i].searchWork;
+    if (search(open[i], share, 2)) report.provenOptimalComponents++;
+    pool -= open[i].searchWork - before;
+  }
+
+  for (const c of finished) {
+    const { view, budget, final, status, banReason, banProposed } = c;
+    report.work += opts.workBudgetPerComponent - budget.left;
+    if (c.won) report.branchAndBoundWins++;
     view.arcs.forEach((a, i) => (finalFlow[a] = final.flow[i]));
     if (final.kind !== 'flow') banReason.fill(NO_BAN);
     decideComponent(view, final.flow, status === 'exact', banReason, banProposed, decisions);
@@ -308,6 +360,24 @@ export function allocateOptimal(
   }
   return { allocations, decisions, report };
 }
+
+/** A component solved (first round), kept for the second round of the search and the decisions. */
+interface Finished {
+  view: ComponentView;
+  budget: WorkBudget;
+  final: { flow: Float64Array; kind: 'flow' | 'greedy' | 'whole-line' };
+  status: ComponentStatus;
+  banReason: Uint8Array;
+  banProposed: Float64Array;
+  /** Work the search spent on this component, both rounds. */
+  searchWork: number;
+  /** Coverage below the LP bound's, not proven optimal, budget left: a second round may help. */
+  open: boolean;
+  won: boolean;
+}
+
+/** A second-round share smaller than this is not worth a search (a few node solves). */
+const MIN_SECOND_ROUND_WORK = 20_000;
 
 interface Repair {
   flow: Float64Array;
