@@ -186,18 +186,9 @@ export function branchAndBound(
         }
         const canComplete = reach >= q;
         if (mustComplete[i] && !canComplete) return false;
-        if (strong && pass === 0 && hasSmall[i] && minimum > 0) {
-          // The line has its small award: an offer that cannot reach the minimum would be a second.
-          let changed = false;
-          for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
-            if (!banned[a] && state[a] === FREE && most[a] < minimum) {
-              banned[a] = 1;
-              changed = true;
-            }
-          }
-          if (changed) continue;
-        }
-        if (pass === 0 && !canComplete && minimum > 0) {
+        // Offers that cannot reach the minimum are out when the line cannot be completed, or (the
+        // strong bound) when it has its small award already: one of them would be a second.
+        if (pass === 0 && minimum > 0 && (!canComplete || (strong && hasSmall[i]))) {
           let changed = false;
           for (let a = lineStart[i]; a < lineStart[i + 1]; a++) {
             if (!banned[a] && state[a] === FREE && most[a] < minimum) {
