@@ -87,6 +87,9 @@ describe('Indonesian formats', () => {
     expect(shortOrganizationName('Koperasi Kelurahan Merah Putih Sentul')).toBe('KKMP Sentul');
     expect(shortOrganizationName('Koperasi Desa Merah Putih Sumberejo')).toBe('KDMP Sumberejo');
     expect(shortOrganizationName('SPPG Kota Blitar Sentul')).toBe('SPPG Kota Blitar Sentul');
+    expect(shortOrganizationName('Pemerintah Kota Blitar — Koordinator Program MBG dan Koperasi')).toBe(
+      'Pemerintah Kota Blitar',
+    );
   });
 
   it('counts down to the close of bidding', () => {

@@ -147,10 +147,13 @@ export function formatPercent(rate: number, locale: Locale = 'id'): string {
 
 /**
  * An organisation's name for the narrow header: the cooperatives' common long prefix becomes its
- * usual abbreviation (KKMP, KDMP), so the part that tells them apart ("Sentul") stays visible.
+ * usual abbreviation (KKMP, KDMP), so the part that tells them apart ("Sentul") stays visible,
+ * and a description after a dash ("Pemerintah Kota Blitar — Koordinator …") is left to the
+ * title: the header showed "Pemerintah Kota Blitar —…".
  */
 export function shortOrganizationName(name: string): string {
   return name
     .replace(/^Koperasi Kelurahan Merah Putih\s+/i, 'KKMP ')
-    .replace(/^Koperasi Desa Merah Putih\s+/i, 'KDMP ');
+    .replace(/^Koperasi Desa Merah Putih\s+/i, 'KDMP ')
+    .replace(/\s+[—–]\s+.*$/, '');
 }
